@@ -1,0 +1,105 @@
+"""A CKAN admin's install: build the sdist and wheel, install the wheel (not editable) into a fresh
+venv next to CKAN, and check that the data files travel inside the package and that
+`ckan db upgrade -p ikoma` runs there against the real PostgreSQL."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+import psycopg2
+import pytest
+from sqlalchemy.engine import make_url
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+PACKAGED_FILES = [
+    "config_declaration.yml",
+    "schemas/dataset.yaml",
+    "schemas/organization.yaml",
+    "vocab/README.md",
+    "migration/ikoma/alembic.ini",
+    "migration/ikoma/env.py",
+    "migration/ikoma/script.py.mako",
+    "migration/ikoma/versions/0001_baseline.py",
+    "demo/demo_data.yaml",
+    "demo/aed.csv",
+]
+
+
+def run(*args, **kwargs):
+    result = subprocess.run(args, capture_output=True, text=True, **kwargs)
+    assert result.returncode == 0, f"{args}\n{result.stdout}\n{result.stderr}"
+    return result
+
+
+@pytest.fixture(scope="module")
+def installed_venv(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("wheel")
+    dist = tmp / "dist"
+    # sdist first, then the wheel from the sdist: proves both carry the data files.
+    run(sys.executable, "-m", "build", "--no-isolation", "--outdir", str(dist), REPO)
+    [wheel] = list(dist.glob("*.whl"))
+    venv = tmp / "venv"
+    run(sys.executable, "-m", "venv", str(venv))
+    pip = str(venv / "bin" / "pip")
+    run(pip, "install", "-q", "-r", os.path.join(REPO, "requirements", "tools.txt"))
+    run(pip, "install", "-q", "-r", os.path.join(REPO, "requirements", "ckan.txt"), str(wheel))
+    return venv
+
+
+def _package_dir(venv):
+    result = run(
+        str(venv / "bin" / "python"), "-c",
+        "import ckanext.ikoma, os; print(os.path.dirname(ckanext.ikoma.__file__))",
+        cwd="/",
+    )
+    return result.stdout.strip()
+
+
+def test_wheel_installs_as_a_regular_package_with_its_data_files(installed_venv):
+    package_dir = _package_dir(installed_venv)
+    assert package_dir.startswith(str(installed_venv)), "not the installed copy"
+    missing = [f for f in PACKAGED_FILES if not os.path.isfile(os.path.join(package_dir, f))]
+    assert not missing
+
+
+@pytest.fixture
+def throwaway_database(ckan_config):
+    url = make_url(ckan_config["sqlalchemy.url"])
+    name = f"ikoma_wheel_{uuid.uuid4().hex[:8]}"
+    admin = psycopg2.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password, dbname="postgres"
+    )
+    admin.autocommit = True
+    admin.cursor().execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name)
+    admin.cursor().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    admin.close()
+
+
+def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, throwaway_database, ckan_config, tmp_path):
+    # As an admin would: generate a ckan.ini, then set the lines the README lists.
+    ckan = str(installed_venv / "bin" / "ckan")
+    ini = str(tmp_path / "ckan.ini")
+    run(ckan, "generate", "config", ini, cwd=str(tmp_path))
+    run(
+        ckan, "config-tool", ini,
+        f"sqlalchemy.url={throwaway_database.render_as_string(hide_password=False)}",
+        f"solr_url={ckan_config['solr_url']}",
+        f"ckan.redis.url={ckan_config['ckan.redis.url']}",
+        "ckan.plugins=ikoma scheming_datasets scheming_organizations dcat harvest activity",
+        "scheming.dataset_schemas=ckanext.ikoma:schemas/dataset.yaml",
+        "scheming.organization_schemas=ckanext.ikoma:schemas/organization.yaml",
+        cwd=str(tmp_path),
+    )
+    run(ckan, "-c", ini, "db", "upgrade", "-p", "ikoma", cwd=str(tmp_path))
+
+    url = throwaway_database
+    with psycopg2.connect(
+        host=url.host, port=url.port, user=url.username, password=url.password, dbname=url.database
+    ) as conn:
+        cur = conn.cursor()
+        cur.execute("SELECT version_num FROM ikoma_alembic_version")
+        assert cur.fetchall() == [("0001_baseline",)]

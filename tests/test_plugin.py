@@ -1,0 +1,28 @@
+import ckan.plugins as p
+from ckan.tests.helpers import call_action
+
+REQUIRED_PLUGINS = {
+    "ikoma", "scheming_datasets", "scheming_organizations", "dcat", "harvest",
+    "dcat_rdf_harvester", "activity",
+}
+
+
+def test_plugin_is_loaded():
+    assert p.plugin_loaded("ikoma")
+
+
+def test_status_show_lists_ikoma_and_the_extensions_it_builds_on():
+    status = call_action("status_show")
+    assert REQUIRED_PLUGINS <= set(status["extensions"])
+
+
+def test_config_declaration_gives_ikoma_municipality_code(ckan_config):
+    assert ckan_config["ckanext.ikoma.municipality_code"] == "292095"
+
+
+def test_ckan_cli_has_ikoma_group(cli):
+    from ckan.cli.cli import ckan as ckan_command
+
+    result = cli.invoke(ckan_command, ["ikoma", "--help"])
+    assert result.exit_code == 0, result.output
+    assert "demo-data" in result.output
