@@ -52,7 +52,7 @@ stop_workers() {
   done
 }
 stop_workers
-trap stop_workers EXIT
+trap stop_workers EXIT INT TERM
 start_worker harvest-gather harvester gather-consumer
 start_worker harvest-fetch harvester fetch-consumer
 start_worker jobs jobs worker
@@ -67,4 +67,6 @@ cat <<MSG
   Ctrl-C stops CKAN and the workers; \`make stack-stop\` stops the services.
 
 MSG
-"${CKAN[@]}" run -H 127.0.0.1 -p 5000
+"${CKAN[@]}" run -H 127.0.0.1 -p 5000 &
+echo $! >"$RUN/demo-web.pid"
+wait "$(cat "$RUN/demo-web.pid")"

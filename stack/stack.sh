@@ -45,6 +45,10 @@ install_debian_packages() {
   command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
   command -v mvn >/dev/null 2>&1 || missing+=(maven)
   dpkg -s libmagic1 >/dev/null 2>&1 || missing+=(libmagic1)
+  # Browser tests drive Debian's Chromium; the CJK fonts make Japanese screenshots readable.
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
+  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq

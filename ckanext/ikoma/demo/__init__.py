@@ -56,14 +56,20 @@ def ensure_dataset(dataset: dict[str, Any], owner_org: str) -> tuple[dict[str, A
     payload["owner_org"] = owner_org
     payload["tags"] = [{"name": t} for t in dataset.get("tags", [])]
     created = toolkit.get_action("package_create")(_site_context(), payload)
-    for resource in dataset.get("resources", []):
-        res = _resource_payload(resource)
-        res["package_id"] = created["id"]
-        try:
-            toolkit.get_action("resource_create")(_site_context(), res)
-        finally:
-            if "upload" in resource:
-                res["upload"].stream.close()
+    try:
+        for resource in dataset.get("resources", []):
+            res = _resource_payload(resource)
+            upload = res.get("upload")  # resource_create pops it from the dict
+            res["package_id"] = created["id"]
+            try:
+                toolkit.get_action("resource_create")(_site_context(), res)
+            finally:
+                if upload is not None:
+                    upload.stream.close()
+    except Exception:
+        # Leave no half-written dataset behind: the next run starts it again from scratch.
+        toolkit.get_action("dataset_purge")(_site_context(), {"id": created["id"]})
+        raise
     return toolkit.get_action("package_show")(_site_context(), {"id": created["id"]}), True
 
 
