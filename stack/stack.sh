@@ -36,23 +36,24 @@ as_pg() { if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
 pid_alive() { [ -f "$1" ] && kill -0 "$(head -n1 "$1")" 2>/dev/null; }
 
 # ---------------------------------------------------------------- installs
+deb_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
+
 install_debian_packages() {
-  local missing=()
-  command -v pg_config >/dev/null 2>&1 || missing+=(libpq-dev)
-  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
-  command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
-  command -v curl >/dev/null 2>&1 || missing+=(curl)
-  command -v java >/dev/null 2>&1 || missing+=(openjdk-17-jdk-headless)
-  command -v mvn >/dev/null 2>&1 || missing+=(maven)
-  dpkg -s libmagic1 >/dev/null 2>&1 || missing+=(libmagic1)
-  # Browser tests drive Debian's Chromium; the CJK fonts make Japanese screenshots readable.
-  command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-  command -v chromedriver >/dev/null 2>&1 || missing+=(chromium-driver)
-  dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+  local missing=() pkg
+  # libpq-dev: psycopg2 builds against it. Chromium + driver: browser tests.
+  # fonts-noto-cjk: Japanese text in browser screenshots.
+  for pkg in postgresql redis-server libpq-dev libmagic1 curl maven openjdk-17-jdk-headless \
+             chromium chromium-driver fonts-noto-cjk; do
+    deb_installed "$pkg" || missing+=("$pkg")
+  done
+  # Any Java 17+ and any Maven will do; don't pull Debian's when the machine has its own.
+  if command -v java >/dev/null 2>&1; then missing=("${missing[@]/openjdk-17-jdk-headless}"); fi
+  if command -v mvn >/dev/null 2>&1; then missing=("${missing[@]/maven}"); fi
+  read -r -a missing <<<"${missing[*]}"
   if [ ${#missing[@]} -gt 0 ]; then
     say "installing Debian packages: ${missing[*]}"
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >"$LOGS/apt.log" 2>&1 \
+    as_root apt-get update -qq >"$LOGS/apt.log" 2>&1 || die "apt-get update failed; see $LOGS/apt.log"
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$LOGS/apt.log" 2>&1 \
       || die "apt-get install failed; see $LOGS/apt.log"
   fi
 }
