@@ -7,8 +7,15 @@ import pytest
 import ckan.plugins as p
 from ckan.tests import factories
 
+from dataset_examples import valid_dataset_dict
+
 # CKAN core's rebuild_db leaves plugin tables alone; migrate them for each clean database.
 PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ikoma")
+
+
+@pytest.fixture(autouse=True)
+def _plugins_loaded(with_plugins):
+    """Every test sees the plugins of test.ini, loaded as in a running site."""
 
 
 @pytest.fixture
@@ -28,3 +35,14 @@ def sysadmin(clean_db):
 def ikoma_org(clean_db):
     """The city's own organization, as a curator would find it."""
     return factories.Organization(name="ikoma-city", title="生駒市")
+
+
+@pytest.fixture
+def create_dataset(ikoma_org, sysadmin):
+    """Create a valid Ikoma dataset through package_create; keyword arguments override fields."""
+    from ckan.tests.helpers import call_action
+
+    def create(**overrides):
+        return call_action("package_create", context={"user": sysadmin["name"]},
+                           **valid_dataset_dict(ikoma_org["id"], **overrides))
+    return create

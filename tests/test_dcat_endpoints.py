@@ -3,19 +3,14 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from ckan.tests.helpers import call_action
 
 
 @pytest.fixture
-def dataset(ikoma_org, sysadmin, clean_index):
-    return call_action(
-        "package_create",
-        context={"user": sysadmin["name"]},
+def dataset(create_dataset, clean_index):
+    return create_dataset(
         name="ikoma-aed-locations",
-        title="AED設置箇所一覧",
-        notes="生駒市内のAED設置箇所",
-        owner_org=ikoma_org["id"],
-        resources=[{"url": "http://example.org/aed.csv", "name": "AED CSV", "format": "CSV"}],
+        resources=[{"url": "http://example.org/aed.csv", "name": "AED CSV", "description": "CSV",
+                    "format": "CSV"}],
     )
 
 
@@ -40,15 +35,8 @@ def test_dataset_ttl_describes_the_dataset_and_its_distribution(app, dataset):
     assert graph.value(distribution, DCAT.accessURL) == URIRef("http://example.org/aed.csv")
 
 
-def test_private_dataset_is_not_in_the_catalog(app, ikoma_org, sysadmin, clean_index):
-    call_action(
-        "package_create",
-        context={"user": sysadmin["name"]},
-        name="ikoma-internal",
-        title="内部資料",
-        owner_org=ikoma_org["id"],
-        private=True,
-    )
+def test_private_dataset_is_not_in_the_catalog(app, create_dataset, clean_index):
+    create_dataset(name="ikoma-internal", title="内部資料", private=True)
     graph = _graph(app.get("/catalog.ttl"))
     assert Literal("内部資料") not in set(graph.objects(None, DCTERMS.title))
     assert app.get("/dataset/ikoma-internal.ttl").status_code in (403, 404)

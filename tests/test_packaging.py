@@ -92,6 +92,7 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
         "ckan.plugins=ikoma scheming_datasets scheming_organizations dcat harvest activity",
         "scheming.dataset_schemas=ckanext.ikoma:schemas/dataset.yaml",
         "scheming.organization_schemas=ckanext.ikoma:schemas/organization.yaml",
+        "scheming.presets=ckanext.scheming:presets.json ckanext.ikoma:schemas/presets.yaml",
         cwd=str(tmp_path),
     )
     run(ckan, "-c", ini, "db", "upgrade", "-p", "ikoma", cwd=str(tmp_path))

@@ -26,3 +26,13 @@ def test_ckan_cli_has_ikoma_group(cli):
     result = cli.invoke(ckan_command, ["ikoma", "--help"])
     assert result.exit_code == 0, result.output
     assert "demo-data" in result.output
+
+
+def test_vocab_list_prints_every_vocabulary_with_its_version(cli):
+    from ckan.cli.cli import ckan as ckan_command
+
+    result = cli.invoke(ckan_command, ["ikoma", "vocab", "list"])
+    assert result.exit_code == 0, result.output
+    for name in ("themes", "frequencies", "licenses", "local_government_codes", "standard_datasets"):
+        assert name in result.output
+    assert "source: code4fukui/localgovjp" in result.output

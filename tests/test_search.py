@@ -5,15 +5,13 @@ from ckan.tests.helpers import call_action
 
 
 @pytest.fixture
-def shelters(ikoma_org, sysadmin, clean_index):
-    return call_action(
-        "package_create",
-        context={"user": sysadmin["name"]},
+def shelters(create_dataset, clean_index):
+    return create_dataset(
         name="ikoma-evacuation-sites",
         title="生駒市指定緊急避難場所一覧",
+        title_en="",
         notes="生駒市内の指定緊急避難場所の一覧です。",
-        owner_org=ikoma_org["id"],
-        license_id="cc-by",
+        resources=[],
     )
 
 
@@ -29,14 +27,8 @@ def test_a_word_not_in_the_dataset_finds_nothing(shelters):
     assert call_action("package_search", q="図書館")["count"] == 0
 
 
-def test_full_width_latin_matches_half_width(ikoma_org, sysadmin, clean_index):
-    call_action(
-        "package_create",
-        context={"user": sysadmin["name"]},
-        name="ikoma-aed",
-        title="AED設置箇所一覧",
-        owner_org=ikoma_org["id"],
-    )
+def test_full_width_latin_matches_half_width(create_dataset, clean_index):
+    create_dataset(name="ikoma-aed", title="AED設置箇所一覧")
     assert call_action("package_search", q="ＡＥＤ")["count"] == 1
     assert call_action("package_search", q="aed")["count"] == 1
 

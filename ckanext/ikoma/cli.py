@@ -21,3 +21,18 @@ def demo_data():
             results.append(item)
     for kind, name, created in results:
         click.echo(f"{kind} {name}: {'created' if created else 'already present'}")
+
+
+@ikoma.group()
+def vocab():
+    """Controlled vocabularies shipped in vocab/."""
+
+
+@vocab.command("list")
+def vocab_list():
+    """Print every loaded vocabulary with its size, version and source."""
+    from ckanext.ikoma.vocabularies import inventory
+
+    for item in inventory():
+        click.echo(f"{item['name']:<24} {item['terms']:>5}  {item['version']}")
+        click.echo(f"{'':<31}source: {item['source']}")

@@ -1,0 +1,65 @@
+"""Template helpers: vocabulary choices for scheming forms (cached) and readable labels."""
+from __future__ import annotations
+
+import functools
+import json
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.ikoma import vocabularies
+
+
+@functools.lru_cache(maxsize=None)
+def _choices(name: str) -> tuple[dict[str, Any], ...]:
+    return tuple(
+        {"value": t.value, "label": {"ja": t.ja, "en": t.en}}
+        for t in vocabularies.vocabulary(name)
+    )
+
+
+def ikoma_vocabulary_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """scheming `choices_helper`: the terms of the vocabulary the field names, built once."""
+    return list(_choices(field["vocabulary"]))
+
+
+def _lang() -> str:
+    try:
+        return toolkit.h.lang() or "ja"
+    except Exception:  # outside a request
+        return toolkit.config.get("ckan.locale_default") or "ja"
+
+
+def ikoma_vocabulary_label(name: str, value: Optional[str]) -> str:
+    term = vocabularies.vocabulary(name).get(value) if value else None
+    return term.label(_lang()) if term else (value or "")
+
+
+def ikoma_local_government(code: Optional[str]) -> Optional[vocabularies.LocalGovernment]:
+    return vocabularies.local_governments().get(code) if code else None
+
+
+def ikoma_as_list(value: Any) -> list[str]:
+    """Stored JSON lists (and plain strings) as a list, for display snippets and forms."""
+    if isinstance(value, list):
+        return value
+    if not value:
+        return []
+    try:
+        loaded = json.loads(value)
+    except (TypeError, ValueError):
+        return [value]
+    return loaded if isinstance(loaded, list) else [str(loaded)]
+
+
+def ikoma_license_options() -> list[tuple[str, str]]:
+    """(title, id) of the licences in the user's language, in vocabulary order."""
+    lang = _lang()
+    return [(t.label(lang), t.value) for t in vocabularies.vocabulary("licenses")]
+
+
+def all_helpers() -> dict[str, Any]:
+    return {
+        name: fn for name, fn in globals().items()
+        if name.startswith("ikoma_") and callable(fn)
+    }

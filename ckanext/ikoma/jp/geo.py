@@ -1,0 +1,40 @@
+"""Latitude and longitude in decimal degrees, within Japan's extent."""
+from __future__ import annotations
+
+import math
+import re
+
+from ckanext.ikoma.jp.errors import JpValueError
+from ckanext.ikoma.jp.text import fold_width
+
+# Japan's extremities, rounded outwards: 沖ノ鳥島 20.42N, 択捉島 45.56N (弁天島 45.52N),
+# 与那国島 122.93E, 南鳥島 153.99E.
+LATITUDE_RANGE = (20.0, 46.0)
+LONGITUDE_RANGE = (122.0, 154.0)
+_DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:\.\d+)?$")
+
+
+def _decimal(value: str) -> float:
+    text = fold_width(value).replace("−", "-")
+    if not _DECIMAL.match(text):
+        raise JpValueError("number_format")
+    number = float(text)
+    if not math.isfinite(number):
+        raise JpValueError("number_format")
+    return number
+
+
+def normalize_latitude(value: str) -> str:
+    low, high = LATITUDE_RANGE
+    number = _decimal(value)
+    if not low <= number <= high:
+        raise JpValueError("latitude_range", value=value.strip(), min=low, max=high)
+    return fold_width(value).replace("−", "-").lstrip("+")
+
+
+def normalize_longitude(value: str) -> str:
+    low, high = LONGITUDE_RANGE
+    number = _decimal(value)
+    if not low <= number <= high:
+        raise JpValueError("longitude_range", value=value.strip(), min=low, max=high)
+    return fold_width(value).replace("−", "-").lstrip("+")

@@ -1,0 +1,271 @@
+"""CKAN-facing validators: thin adapters from the pure checks in `jp/` to CKAN's navl validators.
+
+A check returns the normalised value or raises `JpValueError`; here that error becomes a field
+error with the Japanese and English messages, and the field's later validators are skipped.
+Empty values are left to `scheming_required` (not_empty / ignore_missing).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import secrets
+from typing import Any, Callable
+
+from ckan import model
+from ckan.lib.navl.dictization_functions import Missing, StopOnError, missing
+import ckan.plugins.toolkit as toolkit
+from ckanext.scheming.validation import scheming_validator
+
+from ckanext.ikoma import vocabularies
+from ckanext.ikoma.jp import JpValueError
+from ckanext.ikoma.jp import codes, contact, dates, geo, numbers, text
+
+SINGLE_LINE_MAX = 500
+LONG_TEXT_MAX = 20_000
+JST = dt.timezone(dt.timedelta(hours=9))
+
+
+def error_text(error: JpValueError) -> str:
+    """How a field error reads in forms and API responses: Japanese, then English."""
+    return f"{error.ja} / {error.en}"
+
+
+def _is_empty(value: Any) -> bool:
+    return value is missing or value is None or isinstance(value, Missing) or (
+        isinstance(value, str) and not value.strip()
+    )
+
+
+def _from_check(check: Callable[[str], str]) -> Callable:
+    """A navl validator from a pure check."""
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _is_empty(value):
+            if isinstance(value, str):
+                data[key] = ""
+            return
+        try:
+            data[key] = check(str(value))
+        except JpValueError as e:
+            errors[key].append(error_text(e))
+            raise StopOnError
+    validator.__name__ = f"ikoma_{check.__name__}"
+    return validator
+
+
+ikoma_phone = _from_check(contact.normalize_phone)
+ikoma_postal_code = _from_check(contact.normalize_postal_code)
+ikoma_email = _from_check(contact.normalize_email)
+ikoma_url = _from_check(contact.normalize_url)
+ikoma_date = _from_check(dates.normalize_date)
+ikoma_period = _from_check(dates.normalize_period)
+ikoma_time = _from_check(dates.normalize_time)
+ikoma_corporate_number = _from_check(codes.normalize_corporate_number)
+ikoma_non_negative_integer = _from_check(numbers.normalize_non_negative_integer)
+ikoma_latitude = _from_check(geo.normalize_latitude)
+ikoma_longitude = _from_check(geo.normalize_longitude)
+
+
+def _known_lg_code(value: str) -> str:
+    return codes.normalize_lg_code(value, known=vocabularies.local_governments())
+
+
+ikoma_lg_code = _from_check(_known_lg_code)
+
+
+def _text_check(max_length: int) -> Callable[[str], str]:
+    def check_text(value: str) -> str:
+        return text.check_free_text(value, max_length)
+    return check_text
+
+
+ikoma_text = _from_check(_text_check(SINGLE_LINE_MAX))
+ikoma_long_text = _from_check(_text_check(LONG_TEXT_MAX))
+
+
+# ---------------------------------------------------------------- lists of codes
+
+_LIST_SEPARATORS = re.compile(r"[\s,、，;；]+")
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, list):
+        items = value
+    else:
+        value = str(value).strip()
+        if value.startswith("["):
+            try:
+                items = json.loads(value)
+            except ValueError:
+                items = [value]
+        else:
+            items = _LIST_SEPARATORS.split(value)
+    return [str(i).strip() for i in items if str(i).strip()]
+
+
+def ikoma_lg_code_list(key, data, errors, context):
+    """One or more 全国地方公共団体コード (comma, space or 、 separated, or a list), stored as a
+    JSON list without duplicates."""
+    value = data.get(key)
+    if _is_empty(value):
+        data[key] = missing if value is missing else ""
+        return
+    result: list[str] = []
+    for item in _as_list(value):
+        try:
+            code = _known_lg_code(item)
+        except JpValueError as e:
+            errors[key].append(f"{item}: {error_text(e)}")
+            continue
+        if code not in result:
+            result.append(code)
+    if errors[key]:
+        raise StopOnError
+    data[key] = json.dumps(result)
+
+
+def _organization_lg_code(org_id: str | None) -> str | None:
+    if not org_id:
+        return None
+    group = model.Group.get(org_id)
+    if group is None:
+        return None
+    extra = model.Session.query(model.GroupExtra).filter_by(
+        group_id=group.id, key="lg_code", state="active").first()
+    return extra.value if extra and extra.value else None
+
+
+def ikoma_default_spatial(key, data, errors, context):
+    """Spatial coverage defaults to the publisher's code, else the site's own municipality."""
+    if not _is_empty(data.get(key)):
+        return
+    code = _organization_lg_code(data.get(("owner_org",))) or toolkit.config.get(
+        "ckanext.ikoma.municipality_code")
+    if code:
+        data[key] = code
+
+
+def ikoma_default_today(key, data, errors, context):
+    if _is_empty(data.get(key)):
+        data[key] = dt.datetime.now(JST).date().isoformat()
+
+
+def ikoma_default_dataset_name(key, data, errors, context):
+    """A Japanese title gives no URL slug, so an empty name becomes one from the English title or,
+    failing that, a dated random one; the curator can still type their own."""
+    if not _is_empty(data.get(key)):
+        return
+    title_en = data.get(("title_en",))
+    slug = ""
+    if isinstance(title_en, str):
+        slug = re.sub(r"[^a-z0-9]+", "-", title_en.lower()).strip("-")[:80]
+    if not slug or model.Package.get(slug) is not None:
+        slug = f"dataset-{dt.datetime.now(JST):%Y%m%d}-{secrets.token_hex(3)}"
+    data[key] = slug
+
+
+def ikoma_contact_reachable(key, data, errors, context):
+    """At least one way to reach the contact: phone, e-mail or enquiry form URL."""
+    prefix = key[:-1]
+    fields = ("contact_phone", "contact_email", "contact_url")
+    if all(_is_empty(data.get(prefix + (f,))) for f in fields):
+        errors[key].append(error_text(JpValueError("contact_unreachable")))
+
+
+def ikoma_unique_org_lg_code(key, data, errors, context):
+    """A 全国地方公共団体コード belongs to at most one organization."""
+    code = data.get(key)
+    if _is_empty(code) or errors.get(key):
+        return
+    own_id = data.get(("id",))
+    query = (
+        model.Session.query(model.Group)
+        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
+        .filter(model.GroupExtra.key == "lg_code", model.GroupExtra.value == code,
+                model.GroupExtra.state == "active", model.Group.state != "deleted",
+                model.Group.is_organization.is_(True))
+    )
+    if own_id and not isinstance(own_id, Missing):
+        query = query.filter(model.Group.id != own_id)
+    other = query.first()
+    if other is not None:
+        errors[key].append(error_text(JpValueError(
+            "lg_code_taken", value=code, organization=other.title or other.name)))
+
+
+def ikoma_prefecture_from_lg_code(key, data, errors, context):
+    """An empty prefecture is the one the organization's code belongs to."""
+    if not _is_empty(data.get(key)):
+        return
+    try:  # navl runs fields in key order, so lg_code may not be normalised yet
+        code = _known_lg_code(str(data.get(key[:-1] + ("lg_code",)) or ""))
+    except JpValueError:
+        return
+    government = vocabularies.local_governments().get(code)
+    if government:
+        data[key] = government.prefecture_code
+
+
+# ---------------------------------------------------------------- vocabulary choices
+
+def _choice_error(value: str) -> str:
+    return error_text(JpValueError("choice_unknown", value=value))
+
+
+def _empty_choice(field, key, data, errors) -> None:
+    """Apply the field's default, or require a value, or drop the empty field (like ignore_missing)."""
+    default = field.get("default")
+    if default is not None:
+        data[key] = json.dumps(list(default)) if isinstance(default, list) else default
+        return
+    if field.get("required"):
+        errors[key].append(error_text(JpValueError("required")))
+    else:
+        data.pop(key, None)
+    raise StopOnError
+
+
+@scheming_validator
+def ikoma_vocabulary_choice(field, schema):
+    """One term of the field's vocabulary; labels and aliases are accepted and stored as the value.
+    Handles emptiness itself (default, required or dropped), so it comes first in the chain."""
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        if _is_empty(value):
+            return _empty_choice(field, key, data, errors)
+        term = vocabularies.vocabulary(field["vocabulary"]).lookup(str(value))
+        if term is None:
+            errors[key].append(_choice_error(str(value)))
+            raise StopOnError
+        data[key] = term.value
+    return validator
+
+
+@scheming_validator
+def ikoma_vocabulary_choices(field, schema):
+    """Zero or more terms of the field's vocabulary, stored as a JSON list in vocabulary order."""
+    def validator(key, data, errors, context):
+        value = data.get(key)
+        items = [] if _is_empty(value) else _as_list(value)
+        if not items:
+            return _empty_choice(field, key, data, errors)
+        selected = set()
+        for item in items:
+            term = vocabularies.vocabulary(field["vocabulary"]).lookup(item)
+            if term is None:
+                errors[key].append(_choice_error(item))
+            else:
+                selected.add(term.value)
+        if errors[key]:
+            raise StopOnError
+        vocabulary = vocabularies.vocabulary(field["vocabulary"])
+        data[key] = json.dumps([t.value for t in vocabulary if t.value in selected])
+    return validator
+
+
+def all_validators() -> dict[str, Callable]:
+    return {
+        name: fn for name, fn in globals().items()
+        if name.startswith("ikoma_") and callable(fn)
+    }
