@@ -16,11 +16,10 @@ say() { printf '\033[1;34m[demo]\033[0m %s\n' "$*"; }
 
 mkdir -p "$STATE/storage-demo" "$RUN" "$LOGS"
 
-if [ ! -f "$INI" ]; then
-  say "writing $INI from stack/demo.ini.template"
-  secret="$("$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))')"
-  sed -e "s|@STATE@|$STATE|g" -e "s|@SECRET@|$secret|g" "$ROOT/stack/demo.ini.template" >"$INI"
-fi
+# Written on every run so template changes take effect; the secret is kept between runs.
+secret_file="$STATE/demo-secret"
+[ -f "$secret_file" ] || "$VENV/bin/python" -c 'import secrets; print(secrets.token_urlsafe(32))' >"$secret_file"
+sed -e "s|@STATE@|$STATE|g" -e "s|@SECRET@|$(cat "$secret_file")|g" "$ROOT/stack/demo.ini.template" >"$INI"
 
 say "database: core and plugin migrations"
 "${CKAN[@]}" db upgrade >"$LOGS/demo-db.log" 2>&1 || { tail -n 30 "$LOGS/demo-db.log"; exit 1; }

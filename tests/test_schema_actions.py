@@ -136,6 +136,14 @@ class TestResources:
         assert "modified" in errors
         assert len(call_action("package_show", id=dataset["id"])["resources"]) == 2
 
+    def test_empty_form_values_are_not_a_500(self, org, ctx):
+        # What the web form posts for untouched optional fields.
+        dataset = call_action("package_create", context=ctx, **_valid_dataset(org))
+        resource = call_action("resource_create", context=ctx, package_id=dataset["id"],
+                               url="https://example.org/d.csv", name="空欄", description="説明",
+                               size="", issued="", name_en="", language="", license="", mimetype="")
+        assert not resource.get("size")
+
     def test_resource_title_and_description_are_required(self, org, ctx):
         dataset = call_action("package_create", context=ctx, **_valid_dataset(org))
         errors = _errors(ctx, "resource_create", package_id=dataset["id"], url="https://example.org/c.csv")
