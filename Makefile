@@ -3,10 +3,10 @@ SHELL := /bin/bash
 VENV ?= .venv
 PYTEST_ARGS ?=
 
-.PHONY: help stack stack-stop stack-status test demo demo-data wheel bench clean
+.PHONY: help stack stack-stop stack-status test demo demo-reset wheel bench clean i18n screenshots
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 stack: ## install (if needed) and start PostgreSQL, Redis, Solr 9 and the venv; idempotent
 	@stack/stack.sh up
@@ -32,3 +32,15 @@ bench: stack ## run the benchmarks under bench/
 
 clean: ## remove build output (keeps .venv and .stack; `make stack-stop` first to stop services)
 	rm -rf build dist *.egg-info
+
+i18n: ## extract the extension's messages, update and compile the ja catalogue (ckanext/ikoma/i18n)
+	$(VENV)/bin/pybabel extract -F babel.cfg -o ckanext/ikoma/i18n/ckanext-ikoma.pot --project ckanext-ikoma ckanext
+	$(VENV)/bin/pybabel update -D ckanext-ikoma -i ckanext/ikoma/i18n/ckanext-ikoma.pot -d ckanext/ikoma/i18n
+	$(VENV)/bin/pybabel compile -D ckanext-ikoma -d ckanext/ikoma/i18n
+
+screenshots: stack ## refresh docs/screenshots from the browser test
+	IKOMA_SCREENSHOTS=1 $(VENV)/bin/pytest tests/browser
+
+demo-reset: stack ## empty the demo database and its search index (the next `make demo` reloads demo data)
+	@stack/stack.sh recreate-db ckan_demo
+	@[ -f .stack/demo.ini ] && $(VENV)/bin/ckan -c .stack/demo.ini search-index clear || true

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
+from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ikoma import cli, helpers, validators, vocabularies
 
 
 @toolkit.blanket.config_declarations
-class IkomaPlugin(plugins.SingletonPlugin):
+class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IConfigurer)
     plugins.implements(plugins.IValidators)
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(plugins.IClick)
+    plugins.implements(plugins.ITranslation)  # i18n/ja: the extension's own Babel catalogue
 
     # IConfigurer
     def update_config(self, config):

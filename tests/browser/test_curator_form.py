@@ -44,6 +44,13 @@ def press(browser, css):
     button.click()
 
 
+def full_page_screenshot(browser, path):
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1280, height)
+    browser.save_screenshot(path)
+    browser.set_window_size(1280, 2000)
+
+
 def field_error(browser, field_id):
     """The error text shown next to a field (CKAN puts it in the field's form group)."""
     group = browser.find_element(By.ID, field_id).find_element(
@@ -80,9 +87,9 @@ def test_curator_creates_a_dataset_in_japanese(live_server, browser, curator, sc
     assert browser.find_element(By.ID, "field-contact_phone").get_attribute("value") == "0743-74-111"
     assert browser.find_element(By.ID, "field-issued").get_attribute("value") == "令和6年4月1日"
     assert call_action("package_search", include_private=True)["count"] == 0
+    full_page_screenshot(browser, os.path.join(screenshot_dir, "dataset-form.png"))
 
     type_into(browser, "field-contact_phone", "0743-74-1111")
-    browser.save_screenshot(os.path.join(screenshot_dir, "dataset-form.png"))
     press(browser, "button[name=save]")
 
     # Stage 2: the resource (distribution).
@@ -108,7 +115,7 @@ def test_curator_creates_a_dataset_in_japanese(live_server, browser, curator, sc
         assert shown in page
     assert "monthly" not in page
     assert browser.find_element(By.CSS_SELECTOR, "a[href='tel:0743-74-1111']")
-    browser.save_screenshot(os.path.join(screenshot_dir, "dataset-page.png"))
+    full_page_screenshot(browser, os.path.join(screenshot_dir, "dataset-page.png"))
 
     # And a visitor finds it with the site search.
     browser.get(live_server + "/dataset/?q=カレンダー")
