@@ -24,17 +24,16 @@ def _decimal(value: str) -> float:
     return number
 
 
-def normalize_latitude(value: str) -> str:
-    low, high = LATITUDE_RANGE
-    number = _decimal(value)
-    if not low <= number <= high:
-        raise JpValueError("latitude_range", value=value.strip(), min=low, max=high)
+def _coordinate(value: str, bounds: tuple[float, float], range_code: str) -> str:
+    low, high = bounds
+    if not low <= _decimal(value) <= high:
+        raise JpValueError(range_code, value=value.strip(), min=low, max=high)
     return fold_width(value).replace("−", "-").lstrip("+")
+
+
+def normalize_latitude(value: str) -> str:
+    return _coordinate(value, LATITUDE_RANGE, "latitude_range")
 
 
 def normalize_longitude(value: str) -> str:
-    low, high = LONGITUDE_RANGE
-    number = _decimal(value)
-    if not low <= number <= high:
-        raise JpValueError("longitude_range", value=value.strip(), min=low, max=high)
-    return fold_width(value).replace("−", "-").lstrip("+")
+    return _coordinate(value, LONGITUDE_RANGE, "longitude_range")
