@@ -36,3 +36,81 @@ def vocab_list():
     for item in inventory():
         click.echo(f"{item['name']:<24} {item['terms']:>5}  {item['version']}")
         click.echo(f"{'':<31}source: {item['source']}")
+
+
+@ikoma.command("validate")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--standard", "-s", required=True, help="standard dataset number, e.g. 13")
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
+@click.option("--max-issues", default=100, show_default=True, help="occurrences listed in the report")
+def validate(path, standard, output, max_issues):
+    """Check a CSV FILE against a 自治体標準オープンデータセット; exit 1 when it has errors."""
+    from ckanext.ikoma.csv_check import check_csv
+    from ckanext.ikoma.standards import standard_dataset
+
+    try:
+        definition = standard_dataset(standard)
+    except KeyError:
+        raise click.BadParameter(f"unknown standard dataset {standard!r} (see `ckan ikoma vocab list`)",
+                                 param_hint="--standard")
+    report = check_csv(path, definition, max_issues=max_issues)
+    click.echo(report.to_json(indent=2) if output == "json" else report.to_text())
+    if not report.valid:
+        raise SystemExit(1)
+
+
+def _run_resource_check(resource_id: str) -> str:
+    """Check one resource now, in this process, and store the report like the background job."""
+    import ckan.plugins.toolkit as toolkit
+
+    from ckanext.ikoma.logic.validation import is_csv, resource_standard, run_validation
+    from ckanext.ikoma.model import ResourceValidation
+
+    context = {"ignore_auth": True}
+    resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
+    package = toolkit.get_action("package_show")(context, {"id": resource["package_id"]})
+    standard = resource_standard(resource, package)
+    if not standard or not is_csv(resource):
+        return "skipped"
+    ResourceValidation.start(resource["id"], package["id"], standard)
+    return run_validation(resource["id"]) or "skipped"
+
+
+@ikoma.command("validate-resource")
+@click.argument("resource_id")
+def validate_resource(resource_id):
+    """Check one CSV resource against its dataset's standard dataset now and store the report."""
+    import ckan.plugins.toolkit as toolkit
+
+    from ckanext.ikoma.model import ResourceValidation
+
+    try:
+        status = _run_resource_check(resource_id)
+    except toolkit.ObjectNotFound:
+        raise click.BadParameter(f"no resource {resource_id!r}", param_hint="RESOURCE_ID")
+    if status == "skipped":
+        click.echo("not a CSV resource of a dataset that conforms to a standard dataset: nothing to check")
+        return
+    row = ResourceValidation.get(resource_id)
+    click.echo(f"{resource_id}: {status} (errors {row.error_count}, warnings {row.warning_count})")
+    if row.message:
+        click.echo(row.message)
+
+
+@ikoma.command("validate-all")
+def validate_all():
+    """Check every CSV resource of every dataset that conforms to a standard dataset."""
+    import ckan.model as model
+
+    resource_ids = [
+        rid for (rid,) in model.Session.query(model.Resource.id)
+        .join(model.Package, model.Package.id == model.Resource.package_id)
+        .filter(model.Resource.state == "active", model.Package.state == "active")
+        .order_by(model.Resource.id)
+    ]
+    counts: dict[str, int] = {}
+    with click.progressbar(resource_ids, label="validating resources") as bar:
+        for resource_id in bar:
+            status = _run_resource_check(resource_id)
+            counts[status] = counts.get(status, 0) + 1
+    click.echo(", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "no resources")

@@ -58,6 +58,19 @@ def ikoma_license_options() -> list[tuple[str, str]]:
     return [(t.label(lang), t.value) for t in vocabularies.vocabulary("licenses")]
 
 
+def ikoma_resource_validation(resource_id: str) -> Optional[dict[str, Any]]:
+    from ckanext.ikoma.model import ResourceValidation
+
+    row = ResourceValidation.get(resource_id)
+    return row.as_dict() if row else None
+
+
+def ikoma_package_score(package_id: str) -> Optional[int]:
+    from ckanext.ikoma.logic.validation import package_score
+
+    return package_score(package_id)
+
+
 def all_helpers() -> dict[str, Any]:
     return {
         name: fn for name, fn in globals().items()

@@ -5,7 +5,8 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, helpers, validators, vocabularies
+from ckanext.ikoma import cli, helpers, validators, views, vocabularies
+from ckanext.ikoma.logic import action, auth, validation
 
 
 @toolkit.blanket.config_declarations
@@ -15,6 +16,12 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(plugins.IClick)
     plugins.implements(plugins.ITranslation)  # i18n/ja: the extension's own Babel catalogue
+    plugins.implements(plugins.IActions)
+    plugins.implements(plugins.IAuthFunctions)
+    plugins.implements(plugins.IBlueprint)
+    plugins.implements(plugins.IFacets, inherit=True)
+    plugins.implements(plugins.IResourceController, inherit=True)
+    plugins.implements(plugins.IPackageController, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -34,3 +41,36 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IClick
     def get_commands(self):
         return [cli.ikoma]
+
+    # IActions / IAuthFunctions
+    def get_actions(self):
+        return action.get_actions()
+
+    def get_auth_functions(self):
+        return auth.get_auth_functions()
+
+    # IBlueprint
+    def get_blueprint(self):
+        return views.get_blueprints()
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        facets_dict[validation.CONFORMANCE_FIELD] = toolkit._("Standard dataset conformance")
+        return facets_dict
+
+    # IResourceController: check CSV files of datasets that conform to a standard dataset
+    def after_resource_create(self, context, resource):
+        validation.enqueue_for_resource(resource)
+
+    def after_resource_update(self, context, resource):
+        validation.enqueue_for_resource(resource)
+
+    # IPackageController
+    def after_dataset_create(self, context, pkg_dict):
+        validation.enqueue_unchecked(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        validation.enqueue_unchecked(context, pkg_dict)
+
+    def before_dataset_index(self, pkg_dict):
+        return validation.index_conformance(pkg_dict)

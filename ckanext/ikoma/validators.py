@@ -264,6 +264,37 @@ def ikoma_vocabulary_choices(field, schema):
     return validator
 
 
+STANDARD_DATASET_TAG = "自治体標準ODS"  # the tag BODIK looks for, with the dataset's own tag
+
+
+def ikoma_standard_dataset_defaults(key, data, errors, context):
+    """Conforming to a standard dataset adds the tags BODIK detects standard datasets by, and fills
+    the title and theme when the curator left them empty."""
+    number = data.get(key)
+    if _is_empty(number) or errors.get(key):
+        return
+    term = vocabularies.vocabulary("standard_datasets").get(number)
+    if term is None:
+        return
+    wanted = [STANDARD_DATASET_TAG, term.extra["tag"]]
+    tag_string = data.get(("tag_string",))
+    if isinstance(tag_string, str):
+        present = [t.strip() for t in tag_string.split(",") if t.strip()]
+        data[("tag_string",)] = ",".join(present + [t for t in wanted if t not in present])
+    else:
+        indexes = sorted({k[1] for k in data if len(k) == 3 and k[0] == "tags"})
+        present = [data.get(("tags", i, "name")) for i in indexes]
+        next_index = (indexes[-1] + 1) if indexes else 0
+        for tag in wanted:
+            if tag not in present:
+                data[("tags", next_index, "name")] = tag
+                next_index += 1
+    if _is_empty(data.get(("title",))):
+        data[("title",)] = term.ja
+    if _is_empty(data.get(("theme",))) and term.extra.get("theme"):
+        data[("theme",)] = [term.extra["theme"]]
+
+
 def all_validators() -> dict[str, Callable]:
     return {
         name: fn for name, fn in globals().items()

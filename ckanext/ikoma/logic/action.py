@@ -1,0 +1,27 @@
+"""Actions of ckanext-ikoma."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.ikoma.model import ResourceValidation
+
+
+@toolkit.side_effect_free
+def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
+    """The latest validation of a resource against its standard dataset.
+
+    :param resource_id: the resource id
+    :returns: status (pending, running, success, failure, error), counts and the report
+    """
+    resource_id = toolkit.get_or_bust(data_dict, "resource_id")
+    toolkit.check_access("ikoma_validation_show", context, {"resource_id": resource_id})
+    row = ResourceValidation.get(resource_id)
+    if row is None:
+        raise toolkit.ObjectNotFound(toolkit._("No validation for this resource"))
+    return row.as_dict()
+
+
+def get_actions() -> dict[str, Any]:
+    return {"ikoma_validation_show": ikoma_validation_show}

@@ -1,0 +1,178 @@
+"""Checking CSV resources of datasets that conform to a standard dataset, in a background job.
+
+The job reads the uploaded file (or downloads a linked one to a temporary file), runs the pure
+checker in csv_check/ and stores the report in ikoma_resource_validation. It never deletes or
+blocks the resource, and any failure ends as a stored `error` status, not a crashed worker.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import tempfile
+import time
+from typing import Any, Iterator, Optional
+
+import requests
+
+import ckan.model as model
+import ckan.plugins.toolkit as toolkit
+from ckan.lib import search
+from ckan.lib.uploader import get_resource_uploader
+
+from ckanext.ikoma.csv_check import check_csv
+from ckanext.ikoma.model import ERROR, FAILURE, RUNNING, SUCCESS, ResourceValidation
+from ckanext.ikoma.standards import standard_dataset
+
+log = logging.getLogger(__name__)
+CSV_MEDIA_TYPES = {"text/csv", "application/csv", "text/comma-separated-values"}
+
+
+def resource_standard(resource: dict[str, Any], package: dict[str, Any]) -> Optional[str]:
+    """The standard a resource should meet: its own conforms_to, else its dataset's."""
+    return resource.get("conforms_to") or package.get("conforms_to") or None
+
+
+def is_csv(resource: dict[str, Any]) -> bool:
+    fmt = (resource.get("format") or "").strip().lower()
+    url = (resource.get("url") or "").lower().split("?")[0]
+    return fmt == "csv" or resource.get("mimetype") in CSV_MEDIA_TYPES or url.endswith(".csv")
+
+
+def enqueue_validation(resource: dict[str, Any], package: dict[str, Any], commit: bool = True) -> bool:
+    standard = resource_standard(resource, package)
+    if not standard or not is_csv(resource):
+        return False
+    ResourceValidation.start(resource["id"], package["id"], standard, commit=commit)
+    toolkit.enqueue_job(
+        run_validation, [resource["id"]], title=f"ikoma validate {resource['id']}",
+        rq_kwargs={"timeout": toolkit.config.get("ckanext.ikoma.validation.timeout")},
+    )
+    return True
+
+
+@contextlib.contextmanager
+def local_copy(resource: dict[str, Any], max_bytes: int) -> Iterator[str]:
+    """A path to the resource's bytes: the stored upload, or a capped download of the URL."""
+    if resource.get("url_type") == "upload":
+        yield get_resource_uploader(resource).get_path(resource["id"])
+        return
+    timeout = toolkit.config.get("ckan.requests.timeout")
+    with tempfile.NamedTemporaryFile(prefix="ikoma-validate-", suffix=".csv") as tmp:
+        with requests.get(resource["url"], stream=True, timeout=timeout) as response:
+            response.raise_for_status()
+            written = 0
+            for chunk in response.iter_content(1 << 20):
+                written += len(chunk)
+                if written > max_bytes + 1:
+                    break  # enough to know it is over the limit; the checker says so
+                tmp.write(chunk)
+        tmp.flush()
+        yield tmp.name
+
+
+def _wait_for_row(resource_id: str, seconds: float = 30) -> Optional[ResourceValidation]:
+    """A job enqueued inside package_create can start before that action commits its row."""
+    deadline = time.monotonic() + seconds
+    while True:
+        row = ResourceValidation.get(resource_id)
+        if row is not None or time.monotonic() > deadline:
+            return row
+        model.Session.rollback()  # end the snapshot so the next query sees new commits
+        time.sleep(0.5)
+
+
+def run_validation(resource_id: str) -> Optional[str]:
+    """The background job. Returns the final status."""
+    row = _wait_for_row(resource_id)
+    if row is None:
+        log.warning("no pending validation for resource %s", resource_id)
+        return None
+    row.status = RUNNING
+    model.Session.commit()
+    try:
+        context = {"ignore_auth": True}
+        resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
+        definition = standard_dataset(row.standard)
+        max_bytes = toolkit.config.get("ckanext.ikoma.validation.max_bytes")
+        with local_copy(resource, max_bytes) as path:
+            if not os.path.exists(path):
+                raise FileNotFoundError(f"the uploaded file of resource {resource_id} is not in storage")
+            report = check_csv(path, definition, max_bytes=max_bytes)
+        row.status = SUCCESS if report.valid else FAILURE
+        row.error_count = report.severities["error"]
+        row.warning_count = report.severities["warning"]
+        row.report = report.to_json()
+        row.message = None
+    except Exception as e:  # the worker survives anything a file or a server throws at it
+        log.exception("validation of resource %s failed", resource_id)
+        model.Session.rollback()
+        row = ResourceValidation.get(resource_id)
+        row.status, row.message = ERROR, f"{type(e).__name__}: {e}"
+    row.finished = dt.datetime.utcnow()
+    status = row.status
+    package_id = row.package_id
+    model.Session.commit()
+    search.rebuild(package_id)  # the conformance facet follows the new report
+    return status
+
+
+def package_conformance(package_id: str) -> Optional[str]:
+    """`conforming` when every checked CSV passes, `nonconforming` when one fails, `unchecked`
+    while none has a finished check; None for datasets with nothing to check."""
+    rows = ResourceValidation.for_package(package_id)
+    if not rows:
+        return None
+    finished = [r for r in rows if r.status in (SUCCESS, FAILURE)]
+    if not finished:
+        return "unchecked"
+    return "conforming" if all(r.status == SUCCESS for r in finished) else "nonconforming"
+
+
+def package_score(package_id: str) -> Optional[int]:
+    """Share of the dataset's checked CSV resources that conform, in percent."""
+    finished = [r for r in ResourceValidation.for_package(package_id) if r.status in (SUCCESS, FAILURE)]
+    if not finished:
+        return None
+    return round(100 * sum(r.status == SUCCESS for r in finished) / len(finished))
+
+
+# ---------------------------------------------------------------- hooks (wired in plugin.py)
+
+CONFORMANCE_FIELD = "ikoma_conformance"
+CONFORMANCE_LABELS = {
+    "conforming": "適合 / Conforming",
+    "nonconforming": "不適合 / Not conforming",
+    "unchecked": "未検査 / Not checked",
+}
+
+
+def _package(package_id: str) -> dict[str, Any]:
+    return toolkit.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+
+
+def enqueue_for_resource(resource: dict[str, Any]) -> None:
+    enqueue_validation(resource, _package(resource["package_id"]))
+
+
+def enqueue_unchecked(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
+    """After package_create/package_update, inside their transaction: check CSV resources never
+    checked, or checked against another standard than the dataset's current one."""
+    if context.get("defer_commit"):
+        return  # called from resource_create/update, whose own hook checks the resource once stored
+    if not pkg_dict.get("id") or not pkg_dict.get("resources"):
+        return
+    package = toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg_dict["id"]})
+    for resource in package["resources"]:
+        standard = resource_standard(resource, package)
+        row = ResourceValidation.get(resource["id"])
+        if standard and (row is None or row.standard != standard):
+            enqueue_validation(resource, package, commit=False)
+
+
+def index_conformance(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    conformance = package_conformance(pkg_dict["id"])
+    if conformance:
+        pkg_dict[CONFORMANCE_FIELD] = CONFORMANCE_LABELS[conformance]
+    return pkg_dict

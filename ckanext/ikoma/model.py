@@ -1,0 +1,66 @@
+"""The plugin's own table (created by migration 0002): the latest validation of each resource."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any, Optional
+
+from sqlalchemy import Column, DateTime, Integer, UnicodeText
+
+import ckan.model as model
+import ckan.plugins.toolkit as toolkit
+
+PENDING, RUNNING, SUCCESS, FAILURE, ERROR = "pending", "running", "success", "failure", "error"
+
+
+class ResourceValidation(toolkit.BaseModel):
+    __tablename__ = "ikoma_resource_validation"
+
+    resource_id = Column(UnicodeText, primary_key=True)
+    package_id = Column(UnicodeText, nullable=False, index=True)
+    standard = Column(UnicodeText, nullable=False)
+    status = Column(UnicodeText, nullable=False)
+    error_count = Column(Integer, nullable=False, default=0)
+    warning_count = Column(Integer, nullable=False, default=0)
+    report = Column(UnicodeText)
+    message = Column(UnicodeText)
+    created = Column(DateTime, nullable=False)
+    finished = Column(DateTime)
+
+    @classmethod
+    def get(cls, resource_id: str) -> Optional["ResourceValidation"]:
+        return model.Session.get(cls, resource_id)
+
+    @classmethod
+    def for_package(cls, package_id: str) -> list["ResourceValidation"]:
+        return model.Session.query(cls).filter(cls.package_id == package_id).all()
+
+    @classmethod
+    def start(cls, resource_id: str, package_id: str, standard: str, commit: bool = True) -> "ResourceValidation":
+        """Mark a resource as waiting for its check (a new row, or the old one reset). Inside an
+        action's own transaction (commit=False) the row is committed with the dataset."""
+        row = cls.get(resource_id) or cls(resource_id=resource_id)
+        row.package_id, row.standard, row.status = package_id, standard, PENDING
+        row.error_count = row.warning_count = 0
+        row.report = row.message = None
+        row.created, row.finished = dt.datetime.utcnow(), None
+        model.Session.add(row)
+        if commit:
+            model.Session.commit()
+        else:
+            model.Session.flush()
+        return row
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "resource_id": self.resource_id,
+            "package_id": self.package_id,
+            "standard": self.standard,
+            "status": self.status,
+            "error_count": self.error_count,
+            "warning_count": self.warning_count,
+            "message": self.message,
+            "created": self.created.isoformat() if self.created else None,
+            "finished": self.finished.isoformat() if self.finished else None,
+            "report": json.loads(self.report) if self.report else None,
+        }

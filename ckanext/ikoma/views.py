@@ -1,0 +1,74 @@
+"""Pages and files of the standard datasets: /standard-datasets (ja/en), one page per definition
+with a stable URL (used for dct:conformsTo), and its exports (Table Schema, CSVW, blank CSV)."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response
+
+import ckan.plugins.toolkit as toolkit
+
+from ckanext.ikoma.standards import standard_dataset, standard_datasets
+from ckanext.ikoma.standards import export
+
+standard_datasets_blueprint = Blueprint("ikoma_standards", __name__, url_prefix="/standard-datasets")
+
+
+def _definition_or_404(number: str):
+    try:
+        return standard_dataset(number)
+    except KeyError:
+        return toolkit.abort(404, toolkit._("Standard dataset not found"))
+
+
+@standard_datasets_blueprint.route("/")
+def index():
+    return toolkit.render("ikoma/standard_datasets/index.html",
+                          {"definitions": list(standard_datasets().values())})
+
+
+@standard_datasets_blueprint.route("/<number>")
+def read(number):
+    definition = _definition_or_404(number)
+    return toolkit.render("ikoma/standard_datasets/read.html", {"definition": definition})
+
+
+def _json(document) -> Response:
+    return Response(json.dumps(document, ensure_ascii=False, indent=2),
+                    mimetype="application/json")
+
+
+@standard_datasets_blueprint.route("/<number>/schema.json")
+def table_schema(number):
+    definition = _definition_or_404(number)
+    if not definition.columns:
+        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    return _json(export.table_schema(definition))
+
+
+@standard_datasets_blueprint.route("/<number>/csv-metadata.json")
+def csvw(number):
+    definition = _definition_or_404(number)
+    if not definition.columns:
+        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    template_url = toolkit.url_for("ikoma_standards.template", number=definition.number, _external=True)
+    return Response(json.dumps(export.csvw(definition, template_url), ensure_ascii=False, indent=2),
+                    mimetype="application/csvm+json")
+
+
+@standard_datasets_blueprint.route("/<number>/template.csv")
+def template(number):
+    definition = _definition_or_404(number)
+    if not definition.columns:
+        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    filename = f"{definition.number}_{definition.name_ja}.csv"
+    response = Response(export.blank_csv(definition), mimetype="text/csv")
+    # RFC 6266/5987: an ASCII fallback plus the Japanese file name
+    from urllib.parse import quote
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"standard-{definition.number}.csv\"; filename*=UTF-8''{quote(filename)}")
+    return response
+
+
+def get_blueprints():
+    return [standard_datasets_blueprint]

@@ -1,0 +1,88 @@
+"""Encodings decided over the whole file, bounded memory, and files that are not CSV at all."""
+import io
+import os
+import tracemalloc
+
+from ckanext.ikoma.csv_check import check_csv
+from ckanext.ikoma.csv_check.encoding import detect_encoding
+from ckanext.ikoma.standards import standard_dataset
+
+SHELTERS = standard_dataset("03")
+HEADER = "全国地方公共団体コード,ID,名称,緯度,経度\r\n"
+
+
+def test_shift_jis_after_a_long_ascii_start_is_still_found():
+    # A sampler reading the first 10 KB would call this file ASCII, hence UTF-8.
+    ascii_rows = "".join(f"292095,S{i:05d},Ikoma,34.69,135.70\r\n" for i in range(2000))
+    data = (HEADER + ascii_rows + "292095,S99999,生駒市役所,34.69,135.70\r\n").encode("cp932")
+    assert len(data) > 60_000
+    assert detect_encoding(io.BytesIO(data)).encoding == "cp932"
+
+
+def test_utf8_with_and_without_bom():
+    body = HEADER + "292095,S1,生駒市役所,34.69,135.70\r\n"
+    assert detect_encoding(io.BytesIO(body.encode("utf-8"))).encoding == "utf-8"
+    assert detect_encoding(io.BytesIO(body.encode("utf-8-sig"))).encoding == "utf-8-sig"
+
+
+def test_empty_and_header_only_files():
+    assert [i.code for i in check_csv(io.BytesIO(b""), SHELTERS).issues] == ["csv_empty_file"]
+    assert [i.code for i in check_csv(io.BytesIO(b"\xef\xbb\xbf"), SHELTERS).issues] == ["csv_empty_file"]
+    report = check_csv(io.BytesIO(HEADER.encode()), SHELTERS)
+    assert "csv_header_only" in report.counts and not report.valid
+
+
+def test_wareki_dates_get_the_western_date_as_a_hint():
+    standard = standard_dataset("15")
+    date_columns = [c.name for c in standard.columns if c.type == "date"]
+    assert date_columns, "15 has date columns"
+    csv_text = f"{date_columns[0]}\r\n令和6年4月1日\r\n2024/4/1\r\n"
+    report = check_csv(io.BytesIO(csv_text.encode()), standard)
+    by_code = {i.code: i for i in report.issues}
+    assert by_code["csv_wareki_date"].row == 2 and "2024-04-01" in by_code["csv_wareki_date"].ja
+    assert by_code["csv_not_normalized"].row == 3
+
+
+def test_tab_delimited_file_is_read_and_flagged():
+    data = HEADER.replace(",", "\t") + "292095\tS1\t生駒市役所\t34.69\t135.70\r\n"
+    report = check_csv(io.BytesIO(data.encode()), SHELTERS)
+    assert report.file["delimiter"] == "\t"
+    assert report.counts["csv_delimiter"] == 1 and report.file["rows"] == 1
+
+
+def test_a_two_gigabyte_file_is_refused_over_the_limit_without_reading_it(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as f:  # sparse: takes no disk space
+        f.truncate(2 * 1024 ** 3)
+    report = check_csv(str(path), SHELTERS, max_bytes=1024 ** 3)
+    assert [i.code for i in report.issues] == ["csv_too_large"] and not report.checked
+    # without a limit the checker still answers at once: it is not text
+    assert [i.code for i in check_csv(str(path), SHELTERS).issues] == ["csv_binary"]
+
+
+def _peak_memory_checking(path):
+    tracemalloc.start()
+    report = check_csv(str(path), SHELTERS)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return report, peak
+
+
+def _write_rows(path, count):
+    with open(path, "w", encoding="utf-8", newline="") as f:
+        f.write(HEADER)
+        for i in range(count):
+            f.write(f"292095,S{i},生駒市役所,34.691740,135.700610\r\n")
+
+
+def test_memory_stays_bounded_whatever_the_file_size(tmp_path):
+    small, large = tmp_path / "small.csv", tmp_path / "large.csv"
+    _write_rows(small, 40_000)
+    _write_rows(large, 160_000)
+    small_report, small_peak = _peak_memory_checking(small)
+    large_report, large_peak = _peak_memory_checking(large)
+    assert (small_report.file["rows"], large_report.file["rows"]) == (40_000, 160_000)
+    assert all(code.startswith("csv_missing_") for code in large_report.counts)  # every cell passed
+    # Four times the file, not four times the memory (a loaded file would grow with it).
+    assert large_peak < small_peak * 1.5 + 256 * 1024, (small_peak, large_peak)
+    assert large_peak < os.path.getsize(large) / 4
