@@ -2,6 +2,11 @@
 Solr and Redis started by `make stack` (see test.ini)."""
 from __future__ import annotations
 
+import functools
+import os
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
 import pytest
 
 import ckan.plugins as p
@@ -46,3 +51,20 @@ def create_dataset(ikoma_org, sysadmin):
         return call_action("package_create", context={"user": sysadmin["name"]},
                            **valid_dataset_dict(ikoma_org["id"], **overrides))
     return create
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def file_server():
+    """A real HTTP server on 127.0.0.1 serving tests/data; yields its base URL."""
+    directory = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=directory))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)

@@ -97,8 +97,21 @@ class TestDatasetCreate:
         assert "いずれか" in errors["contact_phone"][0]
 
     def test_title_and_description_are_required(self, org, ctx):
-        errors = _errors(ctx, "package_create", **_valid_dataset(org, title="", notes=""))
+        errors = _errors(ctx, "package_create", **_valid_dataset(org, title="", notes="", conforms_to=""))
         assert set(errors) == {"title", "notes"}
+
+    def test_conforming_to_a_standard_dataset_adds_bodik_tags_and_fills_title_and_theme(self, org, ctx):
+        dataset = call_action("package_create", context=ctx, **_valid_dataset(
+            org, title="", theme=[], conforms_to="13", tag_string="トイレ"))
+        assert dataset["title"] == "公衆トイレ一覧"
+        assert dataset["theme"] == ["social-security-health"]
+        assert {t["name"] for t in dataset["tags"]} == {"トイレ", "自治体標準ODS", "公衆トイレ"}
+
+    def test_standard_dataset_tags_are_added_once_with_a_tag_list(self, org, ctx):
+        dataset = call_action("package_create", context=ctx, **_valid_dataset(
+            org, conforms_to="08", tags=[{"name": "AED"}, {"name": "自治体標準ODS"}]))
+        assert sorted(t["name"] for t in dataset["tags"]) == sorted(["AED", "自治体標準ODS", "AED設置箇所"])
+        assert dataset["title"] == "AED設置箇所一覧"  # the curator's title is kept
 
     def test_a_bad_resource_fails_the_whole_dataset(self, org, ctx):
         before = _package_count()

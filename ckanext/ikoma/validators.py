@@ -32,7 +32,7 @@ def error_text(error: JpValueError) -> str:
 
 
 def _is_empty(value: Any) -> bool:
-    return value is missing or value is None or isinstance(value, Missing) or (
+    return value is missing or value is None or isinstance(value, Missing) or value == [] or (
         isinstance(value, str) and not value.strip()
     )
 

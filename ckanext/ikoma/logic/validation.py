@@ -72,7 +72,7 @@ def local_copy(resource: dict[str, Any], max_bytes: int) -> Iterator[str]:
         yield tmp.name
 
 
-def _wait_for_row(resource_id: str, seconds: float = 30) -> Optional[ResourceValidation]:
+def _wait_for_row(resource_id: str, seconds: float = 10) -> Optional[ResourceValidation]:
     """A job enqueued inside package_create can start before that action commits its row."""
     deadline = time.monotonic() + seconds
     while True:

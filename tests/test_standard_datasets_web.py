@@ -1,0 +1,50 @@
+"""The standard datasets as pages and machine-readable files, each at a stable URL."""
+import csv
+import io
+import json
+
+
+def test_index_lists_every_standard_dataset_in_japanese_and_english(app):
+    page = app.get("/standard-datasets/").body
+    assert "自治体標準オープンデータセット" in page and "ダウンロード" in page
+    assert "公衆トイレ一覧" in page and "AED設置箇所一覧" in page and "観光ポイント一覧" in page
+    assert "/standard-datasets/13/template.csv" in page
+    english = app.get("/en/standard-datasets/").body
+    assert "Public toilets" in english and "Standard datasets" in english
+
+
+def test_definition_page_shows_columns_levels_and_imi_paths(app):
+    page = app.get("/standard-datasets/13").body
+    assert "バリアフリートイレ数" in page and "自治体標準ODS" in page and "公衆トイレ" in page
+    assert "施設&gt;" in page or "施設>" in page  # an IMI path
+    assert app.get("/standard-datasets/8").status_code == 200  # 8 and 08 are the same definition
+
+
+def test_table_schema_export(app):
+    response = app.get("/standard-datasets/13/schema.json")
+    assert response.headers["Content-Type"].startswith("application/json")
+    schema = json.loads(response.body)
+    names = [f["name"] for f in schema["fields"]]
+    assert len(names) == 39 and names[0] == "全国地方公共団体コード"
+
+
+def test_csvw_export_points_at_the_template(app):
+    response = app.get("/standard-datasets/03/csv-metadata.json")
+    document = json.loads(response.body)
+    assert document["url"].endswith("/standard-datasets/03/template.csv")
+    assert len(document["tableSchema"]["columns"]) == 39
+
+
+def test_blank_template_is_utf8_with_bom_header_and_example_row(app):
+    response = app.get("/standard-datasets/13/template.csv")
+    assert response.headers["Content-Type"].startswith("text/csv")
+    assert "filename*=UTF-8''" in response.headers["Content-Disposition"]
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+    assert len(rows) == 2 and rows[0][3] == "名称"
+
+
+def test_unknown_or_undefined_standard_datasets_are_404(app):
+    assert app.get("/standard-datasets/99").status_code == 404
+    assert app.get("/standard-datasets/31/template.csv").status_code == 404  # no columns known yet

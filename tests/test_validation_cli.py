@@ -1,0 +1,53 @@
+"""`ckan ikoma validate`, `validate-resource` and `validate-all`."""
+import io
+import json
+import os
+
+from werkzeug.datastructures import FileStorage
+
+from ckan.cli.cli import ckan as ckan_command
+from ckan.tests.helpers import call_action
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
+
+
+def test_validate_file_prints_the_report_and_exits_1_on_errors(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "toilets_current_bom_errors.csv"),
+                                       "--standard", "13"])
+    assert result.exit_code == 1
+    assert "不適合 / not valid" in result.output
+    assert "3行目 「全国地方公共団体コード」 値「292096」" in result.output
+
+
+def test_validate_file_as_json_and_exit_0_when_clean(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "shelters_clean.csv"),
+                                       "-s", "3", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    document = result.output[result.output.index("{\n"):]  # CKAN's log lines may come first
+    assert json.loads(document)["valid"] is True
+
+
+def test_validate_with_an_unknown_standard_is_a_usage_error(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "shelters_clean.csv"), "-s", "99"])
+    assert result.exit_code == 2 and "unknown standard dataset" in result.output
+
+
+def test_validate_resource_and_validate_all(cli, create_dataset, sysadmin, clean_queues):
+    dataset = create_dataset(name="uploaded-shelters", conforms_to="03", resources=[])
+    with open(os.path.join(DATA, "shelters_clean.csv"), "rb") as f:
+        resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"], name="避難場所", description="CSV",
+                               format="CSV", url="shelters.csv",
+                               upload=FileStorage(io.BytesIO(f.read()), "shelters.csv", content_type="text/csv"))
+    result = cli.invoke(ckan_command, ["ikoma", "validate-resource", resource["id"]])
+    assert result.exit_code == 0, result.output
+    assert f"{resource['id']}: success (errors 0, warnings 0)" in result.output
+    assert call_action("ikoma_validation_show", resource_id=resource["id"])["status"] == "success"
+
+    result = cli.invoke(ckan_command, ["ikoma", "validate-all"])
+    assert result.exit_code == 0, result.output
+    assert "success: 1" in result.output
+
+
+def test_validate_resource_unknown_id(cli, clean_db):
+    result = cli.invoke(ckan_command, ["ikoma", "validate-resource", "no-such-resource"])
+    assert result.exit_code == 2
