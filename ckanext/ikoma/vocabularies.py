@@ -79,10 +79,9 @@ def spelling_key(text: str) -> str:
 
 
 def _read_yaml(path: str) -> dict[str, Any]:
-    import yaml  # imported here so that pure consumers of LocalGovernment need no yaml
+    from ckanext.ikoma.yamlfile import read_yaml  # here so that pure users of LocalGovernment need no yaml
 
-    with open(path, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(path)
 
 
 @functools.lru_cache(maxsize=None)

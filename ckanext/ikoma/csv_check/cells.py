@@ -65,17 +65,27 @@ def _check_date(value: str) -> Optional[list[Finding]]:
     return None
 
 
-def build_cell_check(column) -> CellCheck:
-    """The check for one column: type and format, allowed values, pattern, formula injection."""
+FORMULA_FINDING: list[Finding] = [("warning", "csv_formula", {})]
+
+
+def is_formula(value: str) -> bool:
+    """=HYPERLINK(…) and friends run when the CSV is opened in a spreadsheet; -5 and +81 do not."""
+    return value[:1] in _FORMULA_START and not _NUMBER.match(value)
+
+
+def build_cell_check(column) -> Optional[CellCheck]:
+    """The check for one column: type and format, allowed values, pattern, formula injection.
+    None for free text, whose only check is `is_formula` (the engine runs that one in bulk)."""
     normalize = _normalizer_for(column)
     allowed = set(column.values) if column.type == "enum" else None
     pattern = re.compile(column.pattern) if column.pattern else None
     is_date = column.type == "date"
+    if normalize is None and allowed is None and pattern is None and not is_date and not column.separator:
+        return None
 
     def check_one(value: str) -> Optional[list[Finding]]:
-        if value.startswith(_FORMULA_START) and not _NUMBER.match(value):
-            # =HYPERLINK(…) and friends: dangerous when the CSV is opened in a spreadsheet.
-            return [("warning", "csv_formula", {})]
+        if is_formula(value):
+            return FORMULA_FINDING
         try:
             if is_date:
                 return _check_date(value)

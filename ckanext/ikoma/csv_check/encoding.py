@@ -12,6 +12,10 @@ from typing import BinaryIO, Optional
 CHUNK = 1 << 18  # 256 KiB: bounds the memory of the encoding pass
 CANDIDATES = ("utf-8", "cp932")
 MAX_LINES_KEPT = 20
+# Past this many bad lines an encoding is plainly wrong: stop decoding with it (UTF-8 text read
+# as CP932 fails at nearly every character, and following each failure would cost more than the
+# whole check).
+GIVE_UP_AFTER = 100
 ZIP_MAGIC = b"PK\x03\x04"
 
 
@@ -37,7 +41,13 @@ class _Tracker:
         self.bad_lines: list[int] = []
         self.last_bad_line = 0
 
+    @property
+    def gave_up(self) -> bool:
+        return self.bad_count >= GIVE_UP_AFTER
+
     def feed(self, chunk: bytes, line_at_start: int, final: bool = False) -> None:
+        if self.gave_up:
+            return
         data, offset = chunk, 0
         pending = self.decoder.getstate()[0]
         while True:
@@ -53,6 +63,8 @@ class _Tracker:
                     self.bad_count += 1
                     if len(self.bad_lines) < MAX_LINES_KEPT:
                         self.bad_lines.append(line)
+                    if self.gave_up:
+                        return
                 skip = max(e.end - len(pending), 1)
                 offset += skip
                 data = chunk[offset:]

@@ -6,17 +6,17 @@ import mimetypes
 import os
 from typing import Any, Iterator
 
-import yaml
 from werkzeug.datastructures import FileStorage
 
 import ckan.plugins.toolkit as toolkit
+
+from ckanext.ikoma.yamlfile import read_yaml
 
 HERE = os.path.dirname(__file__)
 
 
 def demo_definition() -> dict[str, Any]:
-    with open(os.path.join(HERE, "demo_data.yaml"), encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(os.path.join(HERE, "demo_data.yaml"))
 
 
 def _site_context() -> dict[str, Any]:

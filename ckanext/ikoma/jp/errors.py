@@ -5,15 +5,14 @@ import functools
 import os
 from typing import Any
 
-import yaml
+from ckanext.ikoma.yamlfile import read_yaml
 
 _MESSAGES_FILE = os.path.join(os.path.dirname(__file__), "messages.yaml")
 
 
 @functools.lru_cache(maxsize=1)
 def catalogue() -> dict[str, dict[str, str]]:
-    with open(_MESSAGES_FILE, encoding="utf-8") as f:
-        return yaml.safe_load(f)
+    return read_yaml(_MESSAGES_FILE)
 
 
 def message(code: str, lang: str = "ja", **params: Any) -> str:

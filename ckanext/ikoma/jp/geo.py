@@ -14,21 +14,19 @@ LONGITUDE_RANGE = (122.0, 154.0)
 _DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:\.\d+)?$")
 
 
-def _decimal(value: str) -> float:
+def _decimal_text(value: str) -> str:
     text = fold_width(value).replace("−", "-")
-    if not _DECIMAL.match(text):
+    if not _DECIMAL.match(text) or not math.isfinite(float(text)):
         raise JpValueError("number_format")
-    number = float(text)
-    if not math.isfinite(number):
-        raise JpValueError("number_format")
-    return number
+    return text
 
 
 def _coordinate(value: str, bounds: tuple[float, float], range_code: str) -> str:
     low, high = bounds
-    if not low <= _decimal(value) <= high:
+    text = _decimal_text(value)
+    if not low <= float(text) <= high:
         raise JpValueError(range_code, value=value.strip(), min=low, max=high)
-    return fold_width(value).replace("−", "-").lstrip("+")
+    return text.lstrip("+")
 
 
 def normalize_latitude(value: str) -> str:

@@ -16,6 +16,8 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 def fold_width(value: str) -> str:
     """NFKC (full-width digits and Latin to half-width, half-width katakana to full) and trim.
     For identifiers, numbers and dates only: NFKC would alter the punctuation of Japanese prose."""
+    if value.isascii():  # NFKC leaves ASCII as it is; most cells are ASCII
+        return value.strip()
     return unicodedata.normalize("NFKC", value).strip()
 
 

@@ -132,10 +132,9 @@ def definition_files() -> list[str]:
 
 
 def read_definition_file(path: str) -> dict[str, Any]:
-    import yaml  # pure consumers of the dataclasses need no yaml
+    from ckanext.ikoma.yamlfile import read_yaml  # pure consumers of the dataclasses need no yaml
 
-    with open(path, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
+    data = read_yaml(path)
     if not isinstance(data, dict):
         raise ValueError(f"{_short(path)}: not a mapping")
     return data
