@@ -23,6 +23,14 @@ PACKAGED_FILES = [
     "migration/ikoma/env.py",
     "migration/ikoma/script.py.mako",
     "migration/ikoma/versions/0001_baseline.py",
+    "migration/ikoma/versions/0002_resource_validation.py",
+    "jp/messages.yaml",
+    "vocab/local_government_codes.csv",
+    "vocab/licenses.json",
+    "vocab/standard-datasets/13_public-toilets.yaml",
+    "standards/definition.schema.json",
+    "i18n/ja/LC_MESSAGES/ckanext-ikoma.mo",
+    "templates/ikoma/standard_datasets/index.html",
     "demo/demo_data.yaml",
     "demo/aed.csv",
 ]
@@ -103,4 +111,6 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
     ) as conn:
         cur = conn.cursor()
         cur.execute("SELECT version_num FROM ikoma_alembic_version")
-        assert cur.fetchall() == [("0001_baseline",)]
+        assert cur.fetchall() == [("0002_resource_validation",)]
+        cur.execute("SELECT count(*) FROM ikoma_resource_validation")
+        assert cur.fetchone() == (0,)
