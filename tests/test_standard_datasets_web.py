@@ -48,3 +48,9 @@ def test_blank_template_is_utf8_with_bom_header_and_example_row(app):
 def test_unknown_or_undefined_standard_datasets_are_404(app):
     assert app.get("/standard-datasets/99").status_code == 404
     assert app.get("/standard-datasets/31/template.csv").status_code == 404  # no columns known yet
+
+
+def test_local_government_code_uris_resolve(app):
+    document = json.loads(app.get("/lg-codes/292095").body)
+    assert (document["identifier"], document["name"], document["name_kana"]) == ("292095", "奈良県生駒市", "いこまし")
+    assert app.get("/lg-codes/292096").status_code == 404

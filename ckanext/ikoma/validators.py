@@ -106,7 +106,7 @@ def _as_list(value: Any) -> list[str]:
 
 def ikoma_lg_code_list(key, data, errors, context):
     """One or more 全国地方公共団体コード (comma, space or 、 separated, or a list), stored as a
-    JSON list without duplicates."""
+    sorted JSON list without duplicates (a set: RDF and the forms keep no order)."""
     value = data.get(key)
     if _is_empty(value):
         data[key] = missing if value is missing else ""
@@ -122,7 +122,7 @@ def ikoma_lg_code_list(key, data, errors, context):
             result.append(code)
     if errors[key]:
         raise StopOnError
-    data[key] = json.dumps(result)
+    data[key] = json.dumps(sorted(result))
 
 
 def _organization_lg_code(org_id: str | None) -> str | None:

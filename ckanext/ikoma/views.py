@@ -70,5 +70,25 @@ def template(number):
     return response
 
 
+lg_codes_blueprint = Blueprint("ikoma_lg_codes", __name__, url_prefix="/lg-codes")
+
+
+@lg_codes_blueprint.route("/<code>")
+def lg_code(code):
+    """The local government a 全国地方公共団体コード names: what `dct:spatial` URIs resolve to."""
+    from ckanext.ikoma.vocabularies import local_governments
+
+    government = local_governments().get(code)
+    if government is None:
+        return toolkit.abort(404, toolkit._("Unknown local government code"))
+    return _json({
+        "@id": toolkit.url_for("ikoma_lg_codes.lg_code", code=code, _external=True),
+        "@type": "http://purl.org/dc/terms/Location",
+        "identifier": government.code, "name": government.full_name, "name_kana": government.name_kana,
+        "name_en": government.name_en or None, "kind": government.kind,
+        "prefecture_code": government.prefecture_code, "url": government.url or None,
+    })
+
+
 def get_blueprints():
-    return [standard_datasets_blueprint]
+    return [standard_datasets_blueprint, lg_codes_blueprint]

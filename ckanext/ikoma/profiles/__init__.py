@@ -1,0 +1,1 @@
+from ckanext.ikoma.profiles.ikoma_dcat import IkomaDCATProfile  # noqa: F401
