@@ -114,3 +114,20 @@ def validate_all():
             status = _run_resource_check(resource_id)
             counts[status] = counts.get(status, 0) + 1
     click.echo(", ".join(f"{status}: {n}" for status, n in sorted(counts.items())) or "no resources")
+
+
+@ikoma.command("check-catalog")
+@click.argument("source")
+def check_catalog_command(source):
+    """Check a DCAT catalog (URL or file) against the ikoma_dcat SHACL shapes (DCAT-GoJ ◎/○ items);
+    exit 1 when a required item is missing."""
+    from ckanext.ikoma.catalog_check import check_catalog, load_catalog, report_text
+
+    try:
+        graph = load_catalog(source)
+    except Exception as e:  # unreachable URL, not RDF, too large: say which, in both languages
+        raise click.ClickException(f"カタログを読み込めません / cannot read the catalog: {e}")
+    results = check_catalog(graph)
+    click.echo(report_text(results))
+    if any(r.severity == "Violation" for r in results):
+        raise SystemExit(1)

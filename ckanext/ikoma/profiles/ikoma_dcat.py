@@ -271,6 +271,25 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         self._set(ref, CNT.characterEncoding, Literal(IANA_CHARSETS[encoding]) if encoding in IANA_CHARSETS else None)
         self._set(ref, IKOMA.byteOrderMark, Literal(True) if encoding == "utf-8-sig" else None)
 
+    # ---------------------------------------------------------------- catalog
+
+    def graph_from_catalog(self, catalog_dict, catalog_ref):
+        super().graph_from_catalog(catalog_dict, catalog_ref)
+        config = toolkit.config
+        title = config.get("ckan.site_title")
+        description = config.get("ckan.site_description") or title
+        self._set(catalog_ref, DCT.title, Literal(title, lang=JA) if title else None)
+        self._set(catalog_ref, DCT.description, Literal(description, lang=JA) if description else None)
+        # The catalog's publisher (◎ in DCAT-GoJ) is the municipality that runs it.
+        code = config.get("ckanext.ikoma.municipality_code")
+        government = vocabularies.local_governments().get(code)
+        if government is not None:
+            publisher = URIRef(lg_code_url(code))
+            self._set(catalog_ref, DCT.publisher, publisher)
+            self.g.add((publisher, RDF.type, FOAF.Organization))
+            self.g.add((publisher, FOAF.name, Literal(government.full_name, lang=JA)))
+            self.g.add((publisher, DCT.identifier, Literal(code)))
+
     # ---------------------------------------------------------------- graph → dataset
 
     def parse_dataset(self, dataset_dict, dataset_ref):
