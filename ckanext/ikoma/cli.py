@@ -131,3 +131,13 @@ def check_catalog_command(source):
     click.echo(report_text(results))
     if any(r.severity == "Violation" for r in results):
         raise SystemExit(1)
+
+
+@ikoma.command("catalog-dump")
+def catalog_dump():
+    """Write the whole public catalog as gzipped Turtle (served at /catalog/dump.ttl.gz)."""
+    from ckanext.ikoma.logic.catalog import count_public_datasets, write_dump
+
+    with click.progressbar(length=count_public_datasets(), label="catalog dump") as bar:
+        path, written = write_dump(progress=bar.update)
+    click.echo(f"{written} datasets written to {path}")

@@ -6,7 +6,7 @@ import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ikoma import cli, helpers, validators, views, vocabularies
-from ckanext.ikoma.logic import action, auth, validation
+from ckanext.ikoma.logic import action, auth, catalog, validation
 
 
 @toolkit.blanket.config_declarations
@@ -22,6 +22,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IFacets, inherit=True)
     plugins.implements(plugins.IResourceController, inherit=True)
     plugins.implements(plugins.IPackageController, inherit=True)
+    plugins.implements(plugins.IOrganizationController, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
@@ -74,3 +75,11 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def before_dataset_index(self, pkg_dict):
         return validation.index_conformance(pkg_dict)
+
+    # IOrganizationController (IPackageController shares these method names, hence the check):
+    # an organization's names and code are in every dataset graph of its own
+    def edit(self, entity):
+        catalog.organization_changed(entity)
+
+    def delete(self, entity):
+        catalog.organization_changed(entity)

@@ -90,5 +90,83 @@ def lg_code(code):
     })
 
 
+catalog_blueprint = Blueprint("ikoma_catalog", __name__)
+
+
+def _rdf_response(body: bytes, fmt: str, etag: str, last_modified: str | None) -> Response:
+    import datetime as dt
+
+    from flask import request
+
+    from ckanext.ikoma.logic.catalog import FORMATS
+
+    response = Response(body, mimetype=FORMATS[fmt][1])
+    response.set_etag(etag)
+    if last_modified:
+        response.last_modified = dt.datetime.fromisoformat(last_modified.rstrip("Z")).replace(tzinfo=dt.timezone.utc)
+    response.cache_control.public = True
+    response.cache_control.max_age = 0
+    response.cache_control.must_revalidate = True
+    return response.make_conditional(request)  # 304 on a matching If-None-Match / If-Modified-Since
+
+
+def _bad_request(error) -> Response:
+    return Response(json.dumps({"error": {"ja": error.ja, "en": error.en}}, ensure_ascii=False), status=400,
+                    mimetype="application/json")
+
+
+@catalog_blueprint.route("/catalog.<fmt>")
+def catalog(fmt):
+    from flask import request
+
+    from ckanext.ikoma.logic.catalog import CatalogRequestError, parse_page_query, render_page
+
+    try:
+        query = parse_page_query(fmt, request.args)
+    except CatalogRequestError as e:
+        return _bad_request(e)
+    base_url = toolkit.url_for("ikoma_catalog.catalog", fmt=fmt, _external=True)
+    body, etag, last_modified = render_page(query, base_url)
+    return _rdf_response(body, fmt, etag, last_modified)
+
+
+@catalog_blueprint.route("/dataset/<_id>.<fmt>")
+def dataset(_id, fmt):
+    from flask import request
+
+    from ckanext.ikoma.logic.catalog import CatalogRequestError, _profiles, check_format, render_dataset
+
+    try:
+        check_format(fmt)
+        profiles = _profiles(request.args.get("profiles"))
+    except CatalogRequestError as e:
+        return _bad_request(e)
+    try:
+        pkg = toolkit.get_action("package_show")({"user": toolkit.current_user.name if toolkit.current_user else ""},
+                                                 {"id": _id})
+    except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
+        # private, draft and deleted datasets are as absent as unknown ones
+        return toolkit.abort(404, toolkit._("Dataset not found"))
+    if pkg.get("state") != "active":
+        return toolkit.abort(404, toolkit._("Dataset not found"))
+    body, etag = render_dataset(pkg, fmt, profiles)
+    return _rdf_response(body, fmt, etag, pkg["metadata_modified"])
+
+
+@catalog_blueprint.route("/catalog/dump.ttl.gz")
+def catalog_dump():
+    """The whole public catalog as gzipped Turtle, written by `ckan ikoma catalog-dump`."""
+    import os
+
+    from flask import send_file
+
+    from ckanext.ikoma.logic.catalog import dump_path
+
+    path = dump_path()
+    if not os.path.exists(path):
+        return toolkit.abort(404, toolkit._("No catalog dump yet: run `ckan ikoma catalog-dump`"))
+    return send_file(path, mimetype="application/gzip", download_name="catalog.ttl.gz", conditional=True)
+
+
 def get_blueprints():
-    return [standard_datasets_blueprint, lg_codes_blueprint]
+    return [standard_datasets_blueprint, lg_codes_blueprint, catalog_blueprint]

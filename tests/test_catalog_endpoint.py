@@ -1,0 +1,122 @@
+"""The catalog endpoint: formats, caching with invalidation, conditional requests, keyset paging,
+the full dump, clear 400s, and no private, draft or deleted dataset in any output."""
+import gzip
+import os
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from ckan.cli.cli import ckan as ckan_command
+from ckan.tests.helpers import call_action
+
+HYDRA = "http://www.w3.org/ns/hydra/core#"
+
+
+def titles(body, fmt="turtle"):
+    graph = Graph().parse(data=body, format=fmt)
+    return {str(o) for s in graph.subjects(RDF.type, DCAT.Dataset) for o in graph.objects(s, DCTERMS.title)
+            if getattr(o, "language", None) == "ja"}
+
+
+def next_link(body):
+    graph = Graph().parse(data=body, format="turtle")
+    link = next(graph.objects(None, URIRef(HYDRA + "next")), None)
+    return str(link) if link else None
+
+
+@pytest.fixture
+def datasets(create_dataset, clean_index, clean_redis):
+    return [create_dataset(name=f"ds-{i}", title=f"データセット{i}") for i in range(5)]
+
+
+@pytest.mark.parametrize("fmt, media_type, parse_as", [
+    ("ttl", "text/turtle", "turtle"), ("xml", "application/rdf+xml", "xml"),
+    ("jsonld", "application/ld+json", "json-ld"), ("nt", "application/n-triples", "nt")])
+def test_catalog_formats(app, datasets, fmt, media_type, parse_as):
+    response = app.get(f"/catalog.{fmt}")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith(media_type)
+    assert titles(response.get_data(), parse_as) == {f"データセット{i}" for i in range(5)}
+
+
+def test_conditional_requests_answer_304(app, datasets):
+    first = app.get("/catalog.ttl")
+    etag, last_modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert app.get("/catalog.ttl", headers={"If-None-Match": etag}).status_code == 304
+    assert app.get("/catalog.ttl", headers={"If-Modified-Since": last_modified}).status_code == 304
+    single = app.get("/dataset/ds-1.ttl")
+    assert app.get("/dataset/ds-1.ttl", headers={"If-None-Match": single.headers["ETag"]}).status_code == 304
+
+
+def test_cache_follows_dataset_resource_and_organization_changes(app, datasets, sysadmin, ikoma_org):
+    ctx = {"user": sysadmin["name"]}
+    etag = app.get("/catalog.ttl").headers["ETag"]
+    assert app.get("/catalog.ttl").headers["ETag"] == etag  # served from the cache
+    call_action("package_patch", context=ctx, id="ds-2", title="変更後")
+    body = app.get("/catalog.ttl").get_data()
+    assert "変更後" in titles(body) and "データセット2" not in titles(body)
+    call_action("resource_patch", context=ctx, id=datasets[3]["resources"][0]["id"], name="新しいリソース名")
+    assert "新しいリソース名" in app.get("/dataset/ds-3.ttl").get_data().decode()
+    call_action("organization_patch", context=ctx, id=ikoma_org["id"], title="生駒市（改称）")
+    assert "生駒市（改称）" in app.get("/catalog.ttl").get_data().decode()
+
+
+def test_private_deleted_and_draft_datasets_never_appear_even_after_caching(app, datasets, sysadmin, create_dataset):
+    ctx = {"user": sysadmin["name"]}
+    app.get("/catalog.ttl"), app.get("/dataset/ds-0.ttl"), app.get("/dataset/ds-1.ttl")  # warm the caches
+    call_action("package_patch", context=ctx, id="ds-0", private=True)
+    call_action("package_delete", context=ctx, id="ds-1")
+    create_dataset(name="draft", title="下書き", state="draft")
+    body = app.get("/catalog.ttl").get_data()
+    assert titles(body) == {"データセット2", "データセット3", "データセット4"}
+    for name in ("ds-0", "ds-1", "draft"):
+        assert app.get(f"/dataset/{name}.ttl").status_code == 404
+    dump_titles = titles(app.get("/catalog.ttl?limit=1000").get_data())
+    assert "下書き" not in dump_titles
+
+
+def test_keyset_paging_misses_nothing_and_repeats_nothing_while_datasets_change(app, datasets, sysadmin):
+    seen, url, pages = [], "/catalog.ttl?limit=2", 0
+    while url:
+        body = app.get(url).get_data()
+        seen.extend(sorted(titles(body)))
+        if pages == 0:  # a dataset already seen changes while the harvester pages on
+            call_action("package_patch", context={"user": sysadmin["name"]}, id="ds-0", notes="更新")
+        link = next_link(body)
+        url = link[link.index("/catalog.ttl"):] if link else None
+        pages += 1
+    # ds-0 moved to the end of the order: it is seen again there, once updated, and nothing is missed
+    assert set(seen) == {f"データセット{i}" for i in range(5)}
+    assert len(seen) == 6 and seen.count("データセット0") == 2 and pages == 3
+
+
+def test_modified_since_filters(app, datasets, sysadmin):
+    since = call_action("package_show", id="ds-4")["metadata_modified"]
+    call_action("package_patch", context={"user": sysadmin["name"]}, id="ds-1", notes="更新")
+    assert titles(app.get(f"/catalog.ttl?modified_since={since}").get_data()) == {"データセット4", "データセット1"}
+
+
+@pytest.mark.parametrize("url", [
+    "/catalog.ttl?limit=-1", "/catalog.ttl?limit=999999999", "/catalog.ttl?limit=abc",
+    "/catalog.ttl?page=2", "/catalog.ttl?cursor=%%%garbage", "/catalog.ttl?cursor=" + "A" * 5000,
+    "/catalog.ttl?modified_since=yesterday", "/catalog.ttl?profiles=no_such_profile",
+    "/catalog.docx", "/dataset/ds-1.exe",
+])
+def test_bad_requests_are_400_with_a_message(app, datasets, url):
+    response = app.get(url, status=None)
+    assert response.status_code == 400, (url, response.status_code)
+    error = response.json["error"]
+    assert error["ja"] and error["en"]
+
+
+def test_catalog_dump(app, datasets, cli):
+    from ckanext.ikoma.logic.catalog import dump_path
+
+    if os.path.exists(dump_path()):
+        os.remove(dump_path())
+    assert app.get("/catalog/dump.ttl.gz", status=None).status_code == 404
+    result = cli.invoke(ckan_command, ["ikoma", "catalog-dump"])
+    assert result.exit_code == 0, result.output
+    assert "5 datasets written" in result.output
+    response = app.get("/catalog/dump.ttl.gz")
+    assert titles(gzip.decompress(response.get_data())) == {f"データセット{i}" for i in range(5)}
