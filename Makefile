@@ -27,11 +27,13 @@ demo: stack ## serve a demo CKAN with Ikoma data at http://127.0.0.1:5000 (foreg
 wheel: ## build the sdist and wheel into dist/
 	$(VENV)/bin/python -m build --no-isolation --outdir dist .
 
-bench: ## run the benchmarks under bench/ in their own venv (.venv-bench, with the baselines)
+bench: ## run the benchmarks under bench/ (baselines in their own venv, .venv-bench)
 	@[ -x .venv-bench/bin/python ] || python3 -m venv .venv-bench
 	@.venv-bench/bin/pip install -q -r requirements/tools.txt -r requirements/bench.txt
 	@.venv-bench/bin/pip install -q --no-deps -e .
-	@for b in bench/*.py; do .venv-bench/bin/python "$$b" || exit 1; done
+	.venv-bench/bin/python bench/csv_check_vs_frictionless.py
+	@stack/stack.sh up
+	$(VENV)/bin/python bench/catalog_endpoint.py
 
 clean: ## remove build output (keeps .venv and .stack; `make stack-stop` first to stop services)
 	rm -rf build dist *.egg-info

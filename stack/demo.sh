@@ -3,11 +3,7 @@
 # Runs after `stack/stack.sh up`. A second run is quick and creates nothing twice.
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="${IKOMA_STACK_DIR:-$ROOT/.stack}"
-RUN="$STATE/run"
-LOGS="$STATE/logs"
-VENV="${IKOMA_VENV:-$ROOT/.venv}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 INI="$STATE/demo.ini"
 CKAN=("$VENV/bin/ckan" -c "$INI")
 ADMIN=admin

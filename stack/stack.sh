@@ -9,11 +9,7 @@
 #   stack/stack.sh recreate-db NAME   drop and create a database owned by the CKAN role
 set -euo pipefail
 
-ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-STATE="${IKOMA_STACK_DIR:-$ROOT/.stack}"
-RUN="$STATE/run"
-LOGS="$STATE/logs"
-VENV="${IKOMA_VENV:-$ROOT/.venv}"
+. "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 PYTHON="${PYTHON:-python3}"
 
 PG_PORT=5432

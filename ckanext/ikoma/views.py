@@ -3,6 +3,7 @@ with a stable URL (used for dct:conformsTo), and its exports (Table Schema, CSVW
 from __future__ import annotations
 
 import json
+from urllib.parse import quote
 
 from flask import Blueprint, Response
 
@@ -14,11 +15,14 @@ from ckanext.ikoma.standards import export
 standard_datasets_blueprint = Blueprint("ikoma_standards", __name__, url_prefix="/standard-datasets")
 
 
-def _definition_or_404(number: str):
+def _definition_or_404(number: str, with_columns: bool = False):
     try:
-        return standard_dataset(number)
+        definition = standard_dataset(number)
     except KeyError:
         return toolkit.abort(404, toolkit._("Standard dataset not found"))
+    if with_columns and not definition.columns:
+        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    return definition
 
 
 @standard_datasets_blueprint.route("/")
@@ -33,38 +37,28 @@ def read(number):
     return toolkit.render("ikoma/standard_datasets/read.html", {"definition": definition})
 
 
-def _json(document) -> Response:
-    return Response(json.dumps(document, ensure_ascii=False, indent=2),
-                    mimetype="application/json")
+def _json(document, mimetype: str = "application/json") -> Response:
+    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype=mimetype)
 
 
 @standard_datasets_blueprint.route("/<number>/schema.json")
 def table_schema(number):
-    definition = _definition_or_404(number)
-    if not definition.columns:
-        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
-    return _json(export.table_schema(definition))
+    return _json(export.table_schema(_definition_or_404(number, with_columns=True)))
 
 
 @standard_datasets_blueprint.route("/<number>/csv-metadata.json")
 def csvw(number):
-    definition = _definition_or_404(number)
-    if not definition.columns:
-        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    definition = _definition_or_404(number, with_columns=True)
     template_url = toolkit.url_for("ikoma_standards.template", number=definition.number, _external=True)
-    return Response(json.dumps(export.csvw(definition, template_url), ensure_ascii=False, indent=2),
-                    mimetype="application/csvm+json")
+    return _json(export.csvw(definition, template_url), mimetype="application/csvm+json")
 
 
 @standard_datasets_blueprint.route("/<number>/template.csv")
 def template(number):
-    definition = _definition_or_404(number)
-    if not definition.columns:
-        return toolkit.abort(404, toolkit._("No column definitions for this standard dataset"))
+    definition = _definition_or_404(number, with_columns=True)
     filename = f"{definition.number}_{definition.name_ja}.csv"
     response = Response(export.blank_csv(definition), mimetype="text/csv")
     # RFC 6266/5987: an ASCII fallback plus the Japanese file name
-    from urllib.parse import quote
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"standard-{definition.number}.csv\"; filename*=UTF-8''{quote(filename)}")
     return response
@@ -169,4 +163,9 @@ def catalog_dump():
 
 
 def get_blueprints():
-    return [standard_datasets_blueprint, lg_codes_blueprint, catalog_blueprint]
+    blueprints = [standard_datasets_blueprint, lg_codes_blueprint]
+    # The catalog endpoints replace ckanext-dcat's, which must be switched off for the same URLs
+    # (ckanext.dcat.enable_rdf_endpoints = false); while they are on, theirs serve.
+    if not toolkit.asbool(toolkit.config.get("ckanext.dcat.enable_rdf_endpoints")):
+        blueprints.append(catalog_blueprint)
+    return blueprints
