@@ -141,3 +141,29 @@ def catalog_dump():
     with click.progressbar(length=count_public_datasets(), label="catalog dump") as bar:
         path, written = write_dump(progress=bar.update)
     click.echo(f"{written} datasets written to {path}")
+
+
+@ikoma.group()
+def neighbours():
+    """Neighbouring municipalities (vocab/neighbours.yaml)."""
+
+
+@neighbours.command("sync")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
+              help="a neighbours file in the format of vocab/neighbours.yaml (default: that file)")
+def neighbours_sync(path):
+    """Create or update one organization per neighbour and one harvest source per known catalog;
+    running it again changes nothing."""
+    from ckanext.ikoma.neighbours import NEIGHBOURS_FILE, load_neighbours, sync
+
+    try:
+        entries = load_neighbours(path or NEIGHBOURS_FILE)
+    except Exception as e:
+        raise click.ClickException(f"neighbours file: {e}")
+    results = []
+    with click.progressbar(sync(entries), length=len(entries), label="neighbours") as bar:
+        for item in bar:
+            results.append(item)
+    for neighbour, organization, source in results:
+        line = f"{neighbour.code} {neighbour.ja}: organization {organization}"
+        click.echo(line + (f", harvest source {source}" if source else ", no known catalog"))
