@@ -120,3 +120,13 @@ def test_catalog_dump(app, datasets, cli):
     assert "5 datasets written" in result.output
     response = app.get("/catalog/dump.ttl.gz")
     assert titles(gzip.decompress(response.get_data())) == {f"データセット{i}" for i in range(5)}
+
+
+def test_previous_links_walk_back_to_the_first_page(app, datasets):
+    first = app.get("/catalog.ttl?limit=2").get_data()
+    second_url = next_link(first)
+    second = app.get(second_url[second_url.index("/catalog.ttl"):]).get_data()
+    graph = Graph().parse(data=second, format="turtle")
+    previous = str(next(graph.objects(None, URIRef(HYDRA + "previous"))))
+    back = app.get(previous[previous.index("/catalog.ttl"):]).get_data()
+    assert titles(back) == titles(first)
