@@ -172,8 +172,13 @@ def _dataset_key(dataset_id: str, modified: str, profiles: tuple[str, ...], gen:
     return f"ikoma:dcat:ds:{gen}:{','.join(profiles)}:{dataset_id}:{modified}"
 
 
-def _dataset_graph(dataset: dict[str, Any], profiles: tuple[str, ...]) -> Graph:
-    serializer = RDFSerializer(profiles=list(profiles))
+def _serializer(profiles: tuple[str, ...]) -> RDFSerializer:
+    return RDFSerializer(profiles=list(profiles))
+
+
+def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer) -> Graph:
+    """One dataset's graph on its own; the serializer (whose profile loading is costly) is reused."""
+    serializer.g = Graph()
     serializer.graph_from_dataset(dataset)
     return serializer.g
 
@@ -190,6 +195,7 @@ def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], int
         for dataset in _search([f"id:({ids})"], "id asc", len(missing)):
             full[dataset["id"]] = dataset
     pipe = redis.pipeline()
+    serializer = _serializer(profiles) if missing else None
     for entry, key, nt in zip(entries, keys, cached):
         if nt is not None:
             into.parse(data=nt.decode() if isinstance(nt, bytes) else nt, format="nt")
@@ -197,7 +203,7 @@ def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], int
         dataset = full.get(entry["id"])
         if dataset is None:  # made private or deleted between the two queries: leave it out
             continue
-        graph = _dataset_graph(dataset, profiles)
+        graph = _dataset_graph(dataset, serializer)
         pipe.set(key, graph.serialize(format="nt"), ex=CACHE_SECONDS)
         into += graph
     pipe.execute()
@@ -267,7 +273,7 @@ def render_dataset(dataset: dict[str, Any], fmt: str, profiles: tuple[str, ...])
     if cached is not None:
         graph.parse(data=cached.decode() if isinstance(cached, bytes) else cached, format="nt")
     else:
-        graph = _dataset_graph(dataset, profiles)
+        graph = _dataset_graph(dataset, _serializer(profiles))
         if not dataset.get("private"):  # private graphs stay out of the shared cache
             redis.set(key, graph.serialize(format="nt"), ex=CACHE_SECONDS)
     body = graph.serialize(format=FORMATS[fmt][0])

@@ -114,10 +114,17 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         return term.value if term else None
 
     def _organization(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
+        """The publisher with its extras (package dicts carry only its core fields). Looked up once
+        per request: a catalog page has many datasets of few organizations."""
         org = dataset_dict.get("organization") or {}
         if not org.get("id"):
             return {}
-        cache = self.__dict__.setdefault("_ikoma_orgs", {})
+        from flask import g, has_request_context
+
+        if has_request_context():
+            cache = g.setdefault("ikoma_dcat_organizations", {})
+        else:
+            cache = self.__dict__.setdefault("_ikoma_orgs", {})
         if org["id"] not in cache:
             try:
                 cache[org["id"]] = toolkit.get_action("organization_show")(
