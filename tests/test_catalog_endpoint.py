@@ -130,3 +130,12 @@ def test_previous_links_walk_back_to_the_first_page(app, datasets):
     previous = str(next(graph.objects(None, URIRef(HYDRA + "previous"))))
     back = app.get(previous[previous.index("/catalog.ttl"):]).get_data()
     assert titles(back) == titles(first)
+
+
+def test_search_and_dataset_pages_link_to_this_endpoint(app, datasets):
+    # ckanext-dcat's templates build their RDF links with its endpoint names, which this one keeps
+    for url in ("/dataset/", "/dataset/ds-1"):
+        response = app.get(url)
+        assert response.status_code == 200
+    page = app.get("/dataset/").body
+    assert "/catalog." in page

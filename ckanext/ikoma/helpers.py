@@ -71,8 +71,18 @@ def ikoma_package_score(package_id: str) -> Optional[int]:
     return package_score(package_id)
 
 
+@toolkit.chained_helper
+def dcat_get_endpoint(next_helper, _type: str = "dataset") -> str:
+    """ckanext-dcat's templates link to the RDF endpoints through this helper: Ikoma's when it
+    serves them (ckanext.dcat.enable_rdf_endpoints = false)."""
+    from ckanext.ikoma.views import serves_catalog
+
+    if serves_catalog():
+        return "ikoma_catalog.read_dataset" if _type == "dataset" else "ikoma_catalog.read_catalog"
+    return next_helper(_type)
+
+
 def all_helpers() -> dict[str, Any]:
-    return {
-        name: fn for name, fn in globals().items()
-        if name.startswith("ikoma_") and callable(fn)
-    }
+    helpers = {name: fn for name, fn in globals().items() if name.startswith("ikoma_") and callable(fn)}
+    helpers["dcat_get_endpoint"] = dcat_get_endpoint
+    return helpers

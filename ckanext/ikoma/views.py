@@ -84,6 +84,8 @@ def lg_code(code):
     })
 
 
+# The same view names and arguments as ckanext-dcat's, so that its templates' RDF links
+# (through the dcat_get_endpoint helper, chained in helpers.py) point here.
 catalog_blueprint = Blueprint("ikoma_catalog", __name__)
 
 
@@ -109,8 +111,9 @@ def _bad_request(error) -> Response:
                     mimetype="application/json")
 
 
-@catalog_blueprint.route("/catalog.<fmt>")
-def catalog(fmt):
+@catalog_blueprint.route("/catalog.<_format>")
+def read_catalog(_format):
+    fmt = _format
     from flask import request
 
     from ckanext.ikoma.logic.catalog import CatalogRequestError, parse_page_query, render_page
@@ -119,13 +122,14 @@ def catalog(fmt):
         query = parse_page_query(fmt, request.args)
     except CatalogRequestError as e:
         return _bad_request(e)
-    base_url = toolkit.url_for("ikoma_catalog.catalog", fmt=fmt, _external=True)
+    base_url = toolkit.url_for("ikoma_catalog.read_catalog", _format=fmt, _external=True)
     body, etag, last_modified = render_page(query, base_url)
     return _rdf_response(body, fmt, etag, last_modified)
 
 
-@catalog_blueprint.route("/dataset/<_id>.<fmt>")
-def dataset(_id, fmt):
+@catalog_blueprint.route("/dataset/<_id>.<_format>")
+def read_dataset(_id, _format):
+    fmt = _format
     from flask import request
 
     from ckanext.ikoma.logic.catalog import CatalogRequestError, _profiles, check_format, render_dataset
@@ -162,10 +166,14 @@ def catalog_dump():
     return send_file(path, mimetype="application/gzip", download_name="catalog.ttl.gz", conditional=True)
 
 
+def serves_catalog() -> bool:
+    return not toolkit.asbool(toolkit.config.get("ckanext.dcat.enable_rdf_endpoints"))
+
+
 def get_blueprints():
     blueprints = [standard_datasets_blueprint, lg_codes_blueprint]
     # The catalog endpoints replace ckanext-dcat's, which must be switched off for the same URLs
     # (ckanext.dcat.enable_rdf_endpoints = false); while they are on, theirs serve.
-    if not toolkit.asbool(toolkit.config.get("ckanext.dcat.enable_rdf_endpoints")):
+    if serves_catalog():
         blueprints.append(catalog_blueprint)
     return blueprints

@@ -33,6 +33,7 @@ FORMATS = {  # extension -> (rdflib format, media type)
     "rdf": ("pretty-xml", "application/rdf+xml"),
     "jsonld": ("json-ld", "application/ld+json"),
     "nt": ("nt", "application/n-triples"),
+    "n3": ("n3", "text/n3"),
 }
 DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
 CACHE_SECONDS = 7 * 24 * 3600
