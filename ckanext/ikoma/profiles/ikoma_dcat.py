@@ -8,8 +8,8 @@ what it gets wrong for a Japanese catalog and adds the rest, both ways:
 - The publisher as a foaf:Organization whose dct:identifier is its 全国地方公共団体コード.
 - Spatial coverage as dct:Location nodes `<site>/lg-codes/<code>` with dct:identifier "<code>".
 - Vocabulary values as the URIs of vocab/ (EU frequency, access-right, language and data-theme
-  tables, ADMS status, licence URLs); themes also carry their own skos:notation, since several
-  share one EU theme.
+  tables, ADMS status, licence URLs); themes also as their own concepts
+  (urn:ckanext-ikoma:theme:<value>, with skos:notation), since several share one EU theme.
 - dct:conformsTo as the standard-dataset definition URL `<site>/standard-datasets/<NN>`.
 - The contact point as a vCard with phone, e-mail and enquiry-form URL.
 """
@@ -232,20 +232,23 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         self._set(dataset_ref, DCT.spatial, *locations)
 
     def _graph_themes(self, d, dataset_ref) -> None:
+        """Each theme as the EU data-theme URI DCAT-AP readers look for, and as its own concept
+        (several themes share one EU theme): urn:ckanext-ikoma:theme:<value>, with notation and
+        ja/en labels. Concepts are URIs, not blank nodes, so a catalog page holds each once."""
         themes = vocabularies.vocabulary("themes")
         objects = []
         for value in _as_list(d.get("theme")):
             term = themes.get(value)
             if term is None:
                 continue
-            concept = BNode()
+            concept = IKOMA["theme:" + term.value]
             self.g.add((concept, RDF.type, SKOS.Concept))
             self.g.add((concept, SKOS.notation, Literal(term.value)))
             self.g.add((concept, SKOS.prefLabel, Literal(term.ja, lang=JA)))
             self.g.add((concept, SKOS.prefLabel, Literal(term.en, lang=EN)))
             if term.uri:
                 self.g.add((concept, SKOS.exactMatch, URIRef(term.uri)))
-                objects.append(URIRef(term.uri))  # what DCAT-AP readers look for
+                objects.append(URIRef(term.uri))
             objects.append(concept)
         self._set(dataset_ref, DCAT.theme, *dict.fromkeys(objects))
 
@@ -399,6 +402,8 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         values, eu_only = [], []
         for node in self.g.objects(dataset_ref, DCAT.theme):
             notation = self._object_value(node, SKOS.notation) if not isinstance(node, Literal) else ""
+            if not notation and str(node).startswith(str(IKOMA["theme:"])):
+                notation = str(node)[len(str(IKOMA["theme:"])):]
             if notation and themes.get(notation):
                 values.append(notation)
             else:
