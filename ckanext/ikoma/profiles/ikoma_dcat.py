@@ -136,8 +136,21 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
 
     # ---------------------------------------------------------------- dataset → graph
 
+    # Values this profile writes itself: the stock profile is not given them, so it neither
+    # writes them first nor costs their removal (a catalog page has thousands of such triples).
+    REWRITTEN_DATASET_KEYS = ("frequency", "access_rights", "language", "theme", "conforms_to", "provenance",
+                              "tags")
+    REWRITTEN_RESOURCE_KEYS = ("status", "language", "license", "conforms_to", "issued", "modified", "mimetype",
+                               "character_encoding")
+
+    def _stock_view(self, d: dict[str, Any]) -> dict[str, Any]:
+        view = {k: v for k, v in d.items() if k not in self.REWRITTEN_DATASET_KEYS}
+        view["resources"] = [{k: v for k, v in r.items() if k not in self.REWRITTEN_RESOURCE_KEYS}
+                             for r in d.get("resources", [])]
+        return view
+
     def graph_from_dataset(self, dataset_dict, dataset_ref):
-        super().graph_from_dataset(dataset_dict, dataset_ref)
+        super().graph_from_dataset(self._stock_view(dataset_dict), dataset_ref)
         g, d = self.g, dataset_dict
 
         self._bilingual(dataset_ref, DCT.title, d.get("title"), d.get("title_en"))
