@@ -139,3 +139,12 @@ def test_search_and_dataset_pages_link_to_this_endpoint(app, datasets):
         assert response.status_code == 200
     page = app.get("/dataset/").body
     assert "/catalog." in page
+
+
+def test_datasets_with_byte_sizes_and_every_field_render(app, create_dataset, clean_index, clean_redis):
+    # the stock profile rewrites dcat:byteSize while iterating the graph; the page must survive it
+    create_dataset(name="sized", resources=[{"url": "https://example.org/a.csv", "name": "CSV", "description": "CSV",
+                                             "format": "CSV", "size": "2048", "mimetype": "text/csv"}])
+    response = app.get("/catalog.ttl")
+    assert response.status_code == 200 and "2048" in response.get_data(as_text=True)
+    assert app.get("/dataset/sized.ttl").status_code == 200
