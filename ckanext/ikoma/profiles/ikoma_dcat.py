@@ -15,7 +15,6 @@ what it gets wrong for a Japanese catalog and adds the rest, both ways:
 """
 from __future__ import annotations
 
-import json
 import re
 from typing import Any, Iterable, Optional
 
@@ -30,6 +29,7 @@ from ckanext.dcat.profiles.base import (
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.helpers import ikoma_as_list as _as_list  # stored JSON lists
 
 JA, EN = "ja", "en"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -37,18 +37,6 @@ IKOMA = Namespace("urn:ckanext-ikoma:")  # the few terms no standard vocabulary 
 STANDARD_URL = re.compile(r"/standard-datasets/(\d{1,2})/?$")
 LG_CODE = re.compile(r"(\d{6})$")
 IANA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS"}
-
-
-def _as_list(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value if v]
-    if not value:
-        return []
-    try:
-        loaded = json.loads(value)
-    except (TypeError, ValueError):
-        return [str(value)]
-    return [str(v) for v in loaded] if isinstance(loaded, list) else [str(loaded)]
 
 
 def _date_literal(value: Optional[str]) -> Optional[Literal]:
