@@ -39,21 +39,12 @@ def _normalizer_for(column) -> Optional[Callable[[str], str]]:
     if type_ == "integer":
         return numbers.normalize_non_negative_integer
     if type_ == "decimal":
-        return _decimal
+        return numbers.normalize_decimal
     if type_ == "time":
         return dates.normalize_time
     if type_ == "url":
         return contact.normalize_url
     return None
-
-
-def _decimal(value: str) -> str:
-    from ckanext.ikoma.jp.text import fold_width
-
-    text = fold_width(value)
-    if not _NUMBER.match(text):
-        raise JpValueError("number_format")
-    return text
 
 
 def _check_date(value: str) -> Optional[list[Finding]]:

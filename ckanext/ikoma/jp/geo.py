@@ -1,7 +1,6 @@
 """Latitude and longitude in decimal degrees, within Japan's extent."""
 from __future__ import annotations
 
-import math
 import re
 
 from ckanext.ikoma.jp.errors import JpValueError
@@ -16,7 +15,7 @@ _DECIMAL = re.compile(r"^[+-]?\d{1,3}(?:\.\d+)?$")
 
 def _decimal_text(value: str) -> str:
     text = fold_width(value).replace("−", "-")
-    if not _DECIMAL.match(text) or not math.isfinite(float(text)):
+    if not _DECIMAL.match(text):  # digits only: no inf, nan or exponents
         raise JpValueError("number_format")
     return text
 

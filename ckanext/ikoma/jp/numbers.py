@@ -7,6 +7,7 @@ from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.jp.text import fold_width
 
 _INTEGER = re.compile(r"^\d+$")
+_DECIMAL = re.compile(r"^[+-]?\d+(?:\.\d+)?$")
 _GROUPED = re.compile(r"^\d{1,3}(?:,\d{3})+$")
 
 
@@ -18,3 +19,11 @@ def normalize_non_negative_integer(value: str) -> str:
     if not _INTEGER.match(text):
         raise JpValueError("non_negative_integer")
     return str(int(text))
+
+
+def normalize_decimal(value: str) -> str:
+    """A decimal number in half-width digits (12, -3.5); full-width digits are folded."""
+    text = fold_width(value)
+    if not _DECIMAL.match(text):
+        raise JpValueError("number_format")
+    return text
