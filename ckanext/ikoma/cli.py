@@ -60,20 +60,9 @@ def validate(path, standard, output, max_issues):
 
 
 def _run_resource_check(resource_id: str) -> str:
-    """Check one resource now, in this process, and store the report like the background job."""
-    import ckan.plugins.toolkit as toolkit
+    from ckanext.ikoma.logic.validation import validate_now
 
-    from ckanext.ikoma.logic.validation import is_csv, resource_standard, run_validation
-    from ckanext.ikoma.model import ResourceValidation
-
-    context = {"ignore_auth": True}
-    resource = toolkit.get_action("resource_show")(context, {"id": resource_id})
-    package = toolkit.get_action("package_show")(context, {"id": resource["package_id"]})
-    standard = resource_standard(resource, package)
-    if not standard or not is_csv(resource):
-        return "skipped"
-    ResourceValidation.start(resource["id"], package["id"], standard)
-    return run_validation(resource["id"]) or "skipped"
+    return validate_now(resource_id) or "skipped"
 
 
 @ikoma.command("validate-resource")

@@ -250,16 +250,16 @@ def ikoma_vocabulary_choices(field, schema):
         items = [] if _is_empty(value) else _as_list(value)
         if not items:
             return _empty_choice(field, key, data, errors)
+        vocabulary = vocabularies.vocabulary(field["vocabulary"])
         selected = set()
         for item in items:
-            term = vocabularies.vocabulary(field["vocabulary"]).lookup(item)
+            term = vocabulary.lookup(item)
             if term is None:
                 errors[key].append(_choice_error(item))
             else:
                 selected.add(term.value)
         if errors[key]:
             raise StopOnError
-        vocabulary = vocabularies.vocabulary(field["vocabulary"])
         data[key] = json.dumps([t.value for t in vocabulary if t.value in selected])
     return validator
 

@@ -40,11 +40,18 @@ def is_csv(resource: dict[str, Any]) -> bool:
     return fmt == "csv" or resource.get("mimetype") in CSV_MEDIA_TYPES or url.endswith(".csv")
 
 
-def enqueue_validation(resource: dict[str, Any], package: dict[str, Any], commit: bool = True) -> bool:
+def start_validation(resource: dict[str, Any], package: dict[str, Any], commit: bool = True) -> bool:
+    """Mark the resource as waiting for its check, if it is a CSV of a conforming dataset."""
     standard = resource_standard(resource, package)
     if not standard or not is_csv(resource):
         return False
     ResourceValidation.start(resource["id"], package["id"], standard, commit=commit)
+    return True
+
+
+def enqueue_validation(resource: dict[str, Any], package: dict[str, Any], commit: bool = True) -> bool:
+    if not start_validation(resource, package, commit=commit):
+        return False
     toolkit.enqueue_job(
         run_validation, [resource["id"]], title=f"ikoma validate {resource['id']}",
         rq_kwargs={"timeout": toolkit.config.get("ckanext.ikoma.validation.timeout")},
@@ -118,13 +125,26 @@ def run_validation(resource_id: str) -> Optional[str]:
     return status
 
 
+def validate_now(resource_id: str) -> Optional[str]:
+    """Check one resource in this process and store the report as the job does (the CLI's way);
+    None when it is not a CSV of a conforming dataset."""
+    resource = toolkit.get_action("resource_show")({"ignore_auth": True}, {"id": resource_id})
+    if not start_validation(resource, _package(resource["package_id"])):
+        return None
+    return run_validation(resource_id)
+
+
+def _finished(rows: list[ResourceValidation]) -> list[ResourceValidation]:
+    return [r for r in rows if r.status in (SUCCESS, FAILURE)]
+
+
 def package_conformance(package_id: str) -> Optional[str]:
     """`conforming` when every checked CSV passes, `nonconforming` when one fails, `unchecked`
     while none has a finished check; None for datasets with nothing to check."""
     rows = ResourceValidation.for_package(package_id)
     if not rows:
         return None
-    finished = [r for r in rows if r.status in (SUCCESS, FAILURE)]
+    finished = _finished(rows)
     if not finished:
         return "unchecked"
     return "conforming" if all(r.status == SUCCESS for r in finished) else "nonconforming"
@@ -132,7 +152,7 @@ def package_conformance(package_id: str) -> Optional[str]:
 
 def package_score(package_id: str) -> Optional[int]:
     """Share of the dataset's checked CSV resources that conform, in percent."""
-    finished = [r for r in ResourceValidation.for_package(package_id) if r.status in (SUCCESS, FAILURE)]
+    finished = _finished(ResourceValidation.for_package(package_id))
     if not finished:
         return None
     return round(100 * sum(r.status == SUCCESS for r in finished) / len(finished))
@@ -149,7 +169,8 @@ CONFORMANCE_LABELS = {
 
 
 def _package(package_id: str) -> dict[str, Any]:
-    return toolkit.get_action("package_show")({"ignore_auth": True}, {"id": package_id})
+    # use_cache off: inside package_create/update the dataset is not committed yet
+    return toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": package_id})
 
 
 def enqueue_for_resource(resource: dict[str, Any]) -> None:
@@ -163,7 +184,7 @@ def enqueue_unchecked(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None
         return  # called from resource_create/update, whose own hook checks the resource once stored
     if not pkg_dict.get("id") or not pkg_dict.get("resources"):
         return
-    package = toolkit.get_action("package_show")({"ignore_auth": True, "use_cache": False}, {"id": pkg_dict["id"]})
+    package = _package(pkg_dict["id"])
     for resource in package["resources"]:
         standard = resource_standard(resource, package)
         row = ResourceValidation.get(resource["id"])
