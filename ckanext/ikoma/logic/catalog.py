@@ -177,6 +177,15 @@ def _serializer(profiles: tuple[str, ...]) -> RDFSerializer:
     return RDFSerializer(profiles=list(profiles))
 
 
+def _serialize(graph: Graph, fmt: str) -> bytes:
+    body = graph.serialize(format=fmt)
+    return body.encode() if isinstance(body, str) else body
+
+
+def _parse_cached(graph: Graph, nt) -> None:
+    graph.parse(data=nt.decode() if isinstance(nt, bytes) else nt, format="nt")
+
+
 def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer) -> Graph:
     """One dataset's graph on its own; the serializer (whose profile loading is costly) is reused.
     (Not rdflib's faster SimpleMemory store: euro_dcat_ap_3 edits the graph while iterating it.)"""
@@ -185,9 +194,9 @@ def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer) -> Graph:
     return serializer.g
 
 
-def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], into: Graph) -> None:
+def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], into: Graph, gen: int) -> None:
     """Add each dataset's graph to `into`, from the cache or built by the profiles and cached."""
-    gen, redis = generation(), _redis()
+    redis = _redis()
     keys = [_dataset_key(e["id"], e["metadata_modified"], profiles, gen) for e in entries]
     cached = redis.mget(keys) if keys else []
     missing = [e["id"] for e, nt in zip(entries, cached) if nt is None]
@@ -200,15 +209,27 @@ def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], int
     serializer = _serializer(profiles) if missing else None
     for entry, key, nt in zip(entries, keys, cached):
         if nt is not None:
-            into.parse(data=nt.decode() if isinstance(nt, bytes) else nt, format="nt")
+            _parse_cached(into, nt)
             continue
         dataset = full.get(entry["id"])
         if dataset is None:  # made private or deleted between the two queries: leave it out
             continue
         graph = _dataset_graph(dataset, serializer)
-        pipe.set(key, graph.serialize(format="nt"), ex=CACHE_SECONDS)
+        pipe.set(key, _serialize(graph, "nt"), ex=CACHE_SECONDS)
         into += graph
     pipe.execute()
+
+
+def _catalog_with(entries_by_page, profiles: tuple[str, ...], gen: int) -> Graph:
+    """The catalog graph with the datasets of every page of entries, linked by dcat:dataset."""
+    serializer = _serializer(profiles)
+    catalog_ref = serializer.graph_from_catalog(None)
+    graph = serializer.g
+    for entries in entries_by_page:
+        dataset_graphs(entries, profiles, graph, gen)
+        for entry in entries:
+            graph.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(entry))))
+    return graph
 
 
 def etag_for(parts: list[str]) -> str:
@@ -228,15 +249,9 @@ def render_page(query: PageQuery, base_url: str) -> tuple[bytes, str, Optional[s
     if cached is not None:
         return cached, etag, last_modified
 
-    serializer = RDFSerializer(profiles=list(query.profiles))
-    catalog_ref = serializer.graph_from_catalog(None)
-    graph = serializer.g
-    dataset_graphs(entries, query.profiles, graph)
-    for entry in entries:
-        graph.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(entry))))
+    graph = _catalog_with([entries], query.profiles, gen)
     _add_paging(graph, query, entries, has_next, has_previous, base_url)
-    body = graph.serialize(format=FORMATS[query.fmt][0])
-    body = body.encode() if isinstance(body, str) else body
+    body = _serialize(graph, FORMATS[query.fmt][0])
     redis.set(page_key, body, ex=CACHE_SECONDS)
     return body, etag, last_modified
 
@@ -273,13 +288,12 @@ def render_dataset(dataset: dict[str, Any], fmt: str, profiles: tuple[str, ...])
     cached = redis.get(key)
     graph = Graph()
     if cached is not None:
-        graph.parse(data=cached.decode() if isinstance(cached, bytes) else cached, format="nt")
+        _parse_cached(graph, cached)
     else:
         graph = _dataset_graph(dataset, _serializer(profiles))
         if not dataset.get("private"):  # private graphs stay out of the shared cache
-            redis.set(key, graph.serialize(format="nt"), ex=CACHE_SECONDS)
-    body = graph.serialize(format=FORMATS[fmt][0])
-    body = body.encode() if isinstance(body, str) else body
+            redis.set(key, _serialize(graph, "nt"), ex=CACHE_SECONDS)
+    body = _serialize(graph, FORMATS[fmt][0])
     return body, etag_for([fmt, ",".join(profiles), str(gen), dataset["id"], dataset["metadata_modified"]])
 
 
@@ -292,16 +306,13 @@ def dump_path() -> str:
 
 
 def iterate_pages(profiles: tuple[str, ...], limit: int = 500):
-    """Every public dataset, page by page through the keyset, as (entries, graph) pairs."""
+    """The entries of every public dataset, page by page through the keyset."""
     after = None
     while True:
-        query = PageQuery("nt", limit, after, None, None, profiles)
-        entries, has_next, _ = page_entries(query)
+        entries, has_next, _ = page_entries(PageQuery("nt", limit, after, None, None, profiles))
         if not entries:
             return
-        graph = Graph()
-        dataset_graphs(entries, profiles, graph)
-        yield entries, graph
+        yield entries
         if not has_next:
             return
         after = (entries[-1]["metadata_modified"], entries[-1]["id"])
@@ -318,20 +329,20 @@ def write_dump(progress=None) -> tuple[str, int]:
     import os
 
     profiles = _profiles(None)
-    serializer = RDFSerializer(profiles=profiles and list(profiles))
-    catalog_ref = serializer.graph_from_catalog(None)
-    graph = serializer.g
     written = 0
-    for entries, page in iterate_pages(profiles):
-        graph += page
-        for entry in entries:
-            graph.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(entry))))
-        written += len(entries)
-        if progress:
-            progress(len(entries))
+
+    def counted_pages():
+        nonlocal written
+        for entries in iterate_pages(profiles):
+            yield entries
+            written += len(entries)
+            if progress:
+                progress(len(entries))
+
+    graph = _catalog_with(counted_pages(), profiles, generation())
     path = dump_path()
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with gzip.open(path + ".tmp", "wb") as f:
-        f.write(graph.serialize(format="turtle").encode())
+        f.write(_serialize(graph, "turtle"))
     os.replace(path + ".tmp", path)
     return path, written
