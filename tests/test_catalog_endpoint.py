@@ -148,3 +148,18 @@ def test_datasets_with_byte_sizes_and_every_field_render(app, create_dataset, cl
     response = app.get("/catalog.ttl")
     assert response.status_code == 200 and "2048" in response.get_data(as_text=True)
     assert app.get("/dataset/sized.ttl").status_code == 200
+
+
+def test_page_turtle_is_byte_identical_to_rdflibs(app, datasets):
+    """The endpoint's Turtle serializer only remembers prefix misses: same bytes as rdflib's own."""
+    graph = Graph().parse(data=app.get("/catalog.nt").get_data(), format="nt")
+    graph.bind("dcat", DCAT)
+    graph.bind("dct", DCTERMS)
+    assert graph.serialize(format="ikoma-turtle") == graph.serialize(format="turtle")
+
+
+def test_byte_size_written_once_as_non_negative_integer(app, create_dataset, clean_index, clean_redis):
+    dataset = create_dataset(name="sized", resources=[{"url": "https://example.org/a.csv", "name": "A", "description": "説明", "size": "2048"}])
+    graph = Graph().parse(data=app.get(f"/dataset/{dataset['name']}.ttl").get_data(), format="turtle")
+    sizes = list(graph.objects(None, DCAT.byteSize))
+    assert sizes == [Literal(2048, datatype=URIRef("http://www.w3.org/2001/XMLSchema#nonNegativeInteger"))]

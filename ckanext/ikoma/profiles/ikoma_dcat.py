@@ -126,10 +126,10 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
 
     # Values this profile writes itself: the stock profile is not given them, so it neither
     # writes them first nor costs their removal (a catalog page has thousands of such triples).
-    REWRITTEN_DATASET_KEYS = ("frequency", "access_rights", "language", "theme", "conforms_to", "provenance",
-                              "tags")
-    REWRITTEN_RESOURCE_KEYS = ("status", "language", "license", "conforms_to", "issued", "modified", "mimetype",
-                               "character_encoding")
+    REWRITTEN_DATASET_KEYS = ("title", "notes", "organization", "frequency", "access_rights", "language", "theme",
+                              "conforms_to", "provenance", "tags")
+    REWRITTEN_RESOURCE_KEYS = ("name", "description", "size", "status", "language", "license", "conforms_to", "issued",
+                               "modified", "mimetype", "character_encoding")
 
     def _stock_view(self, d: dict[str, Any]) -> dict[str, Any]:
         view = {k: v for k, v in d.items() if k not in self.REWRITTEN_DATASET_KEYS}
@@ -266,6 +266,9 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
     def _graph_distribution(self, d, resource, ref) -> None:
         self._bilingual(ref, DCT.title, resource.get("name"), resource.get("name_en"))
         self._bilingual(ref, DCT.description, resource.get("description"), resource.get("description_en"))
+        size = str(resource.get("size") or "")
+        if size.isdigit():  # written here: the stock profile rewrites it while iterating the graph
+            self.g.add((ref, DCAT.byteSize, Literal(int(size), datatype=XSD.nonNegativeInteger)))
         if resource.get("mimetype"):
             self._set(ref, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + resource["mimetype"]))
         self._set(ref, ADMS.status, self._term_uri("statuses", resource.get("status")))
