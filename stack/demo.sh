@@ -33,10 +33,14 @@ say "demo organization and datasets"
 "${CKAN[@]}" ikoma demo-data
 
 # Background workers; their pids are recorded so `make stack-stop` (or leaving this script) stops them.
+start_process() {
+  local name="$1"; shift
+  nohup "$@" >"$LOGS/demo-$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN/demo-$name.pid"
+}
 start_worker() {
   local name="$1"; shift
-  nohup "${CKAN[@]}" "$@" >"$LOGS/demo-$name.log" 2>&1 </dev/null &
-  echo $! >"$RUN/demo-$name.pid"
+  start_process "$name" "${CKAN[@]}" "$@"
 }
 stop_workers() {
   local f
@@ -52,10 +56,21 @@ start_worker harvest-gather harvester gather-consumer
 start_worker harvest-fetch harvester fetch-consumer
 start_worker jobs jobs worker
 
+# A neighbour's catalog (fictional 平群町, three pages of DCAT in ckanext/ikoma/demo/neighbour) on
+# 127.0.0.1, its organization and harvest source, and a harvest through the consumers above.
+# `ckan harvester run` every 30 s marks finished jobs as such (cron does it on a real site).
+NEIGHBOUR_PORT=8765
+start_process neighbour-catalog "$VENV/bin/python" -m http.server "$NEIGHBOUR_PORT" --bind 127.0.0.1 \
+  --directory "$("$VENV/bin/python" -c 'import ckanext.ikoma.demo as d, os; print(os.path.join(os.path.dirname(d.__file__), "neighbour"))')"
+say "neighbour catalog at http://127.0.0.1:$NEIGHBOUR_PORT/catalog-1.ttl; harvesting it"
+"${CKAN[@]}" ikoma neighbours sync --file "$ROOT/ckanext/ikoma/demo/neighbours.yaml" | tail -n 1
+"${CKAN[@]}" harvester job harvest-293423 >/dev/null 2>&1 || true  # refused while one is still running
+start_process harvest-run bash -c "while sleep 30; do '$VENV/bin/ckan' -c '$INI' harvester run; done"
+
 cat <<MSG
 
   生駒市オープンデータカタログ（デモ） / Ikoma open data catalog (demo)
-  URL:       http://127.0.0.1:5000
+  URL:       http://127.0.0.1:5000       neighbours' harvests: http://127.0.0.1:5000/neighbours
   sysadmin:  $ADMIN
   password:  $password
   config:    $INI        logs: $LOGS

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import functools
 import os
+import socket
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from werkzeug.serving import make_server
 
 import ckan.plugins as p
 from ckan.tests import factories
@@ -66,5 +68,26 @@ def file_server():
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(ckan_config, make_app, monkeypatch):
+    """The test CKAN app behind a real threaded HTTP server; yields its base URL."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
+    app = make_app()
+    server = make_server("127.0.0.1", port, app.app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield base_url
     server.shutdown()
     thread.join(timeout=10)

@@ -3,7 +3,7 @@ from ckan.tests.helpers import call_action
 
 REQUIRED_PLUGINS = {
     "ikoma", "scheming_datasets", "scheming_organizations", "dcat", "harvest",
-    "dcat_rdf_harvester", "activity",
+    "dcat_rdf_harvester", "ikoma_harvester", "activity",
 }
 
 

@@ -156,3 +156,37 @@ def neighbours_sync(path):
     for neighbour, organization, source in results:
         line = f"{neighbour.code} {neighbour.ja}: organization {organization}"
         click.echo(line + (f", harvest source {source}" if source else ", no known catalog"))
+
+
+@ikoma.group()
+def harvest():
+    """Harvesting neighbours' catalogs (the ikoma_dcat harvester)."""
+
+
+@harvest.command("duplicates")
+def harvest_duplicates():
+    """Datasets reached through more than one source: the copy kept and the sources left out."""
+    from ckanext.ikoma.logic.harvest_report import duplicates
+
+    rows = duplicates()
+    if not rows:
+        click.echo("重複はありません / no duplicates")
+        return
+    click.echo(f"{len(rows)} 件の重複 / duplicates (identity | dataset kept | kept from | left out)")
+    for row in rows:
+        click.echo(f"{row['identity']} | {row['package']} | {row['kept_from'] or '-'} | {', '.join(row['left_out'])}")
+
+
+@harvest.command("prune")
+@click.option("--keep", type=int, default=None, help="jobs to keep per source (default: ckanext.ikoma.harvest.keep_jobs)")
+def harvest_prune(keep):
+    """Delete old harvest objects now (the harvester also does it before each run)."""
+    from ckanext.ikoma.harvesters.harvester import prune_history
+    from ckanext.ikoma.logic.harvest_report import ikoma_sources
+
+    sources = ikoma_sources()
+    removed = 0
+    with click.progressbar(sources, label="sources") as bar:
+        for source in bar:
+            removed += prune_history(source.id, keep)
+    click.echo(f"{removed} harvest objects removed from {len(sources)} sources")

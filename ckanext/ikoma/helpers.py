@@ -39,6 +39,15 @@ def ikoma_local_government(code: Optional[str]) -> Optional[vocabularies.LocalGo
     return vocabularies.local_governments().get(code) if code else None
 
 
+def ikoma_harvest_unmapped(pkg: dict[str, Any]) -> dict[str, list[str]]:
+    """The values a harvested dataset had upstream that the schema could not take."""
+    try:
+        loaded = json.loads(pkg.get("harvest_unmapped") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def ikoma_as_list(value: Any) -> list[str]:
     """Stored JSON lists (and plain strings) as a list, for display snippets and forms."""
     if isinstance(value, list):

@@ -1,4 +1,5 @@
-"""The plugin's own table (created by migration 0002): the latest validation of each resource."""
+"""The plugin's own tables: the latest validation of each resource (migration 0002) and the
+catalog pages the harvester read (0003)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -64,3 +65,22 @@ class ResourceValidation(toolkit.BaseModel):
             "finished": self.finished.isoformat() if self.finished else None,
             "report": json.loads(self.report) if self.report else None,
         }
+
+
+class HarvestPage(toolkit.BaseModel):
+    """One catalog page as last read by the harvester (migration 0003)."""
+    __tablename__ = "ikoma_harvest_page"
+
+    source_id = Column(UnicodeText, primary_key=True)
+    url = Column(UnicodeText, primary_key=True)
+    etag = Column(UnicodeText)
+    last_modified = Column(UnicodeText)
+    content_hash = Column(UnicodeText)
+    config_hash = Column(UnicodeText)
+    next_url = Column(UnicodeText)
+    identities = Column(UnicodeText, nullable=False, default="[]")
+    fetched = Column(DateTime, nullable=False)
+
+    @classmethod
+    def for_source(cls, source_id: str) -> dict[str, "HarvestPage"]:
+        return {page.url: page for page in model.Session.query(cls).filter(cls.source_id == source_id)}

@@ -2,6 +2,7 @@
 named by its 全国地方公共団体コード as BODIK does, and one harvest source per known catalog."""
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from typing import Any, Iterator, Optional
@@ -14,7 +15,7 @@ from ckanext.ikoma.yamlfile import read_yaml
 
 NEIGHBOURS_FILE = os.path.join(vocabularies.VOCAB_DIR, "neighbours.yaml")
 ROLES = ("origin", "prefecture", "aggregator")
-KINDS = {"dcat": "dcat_rdf", "ckan": "ckan"}  # kind -> ckanext-harvest source type
+KINDS = ("dcat", "ckan")  # a DCAT catalog, or a CKAN site's API: both through the ikoma_dcat harvester
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class Neighbour:
     role: str
     kind: str
     catalog_url: str
+    config: str = ""  # the harvest source's configuration, as JSON (see harvesters/config.py)
 
     @property
     def organization_name(self) -> str:
@@ -39,8 +41,12 @@ def load_neighbours(path: str = NEIGHBOURS_FILE) -> list[Neighbour]:
         code = normalize_lg_code(str(entry["code"]), known=governments)
         if entry.get("role") not in ROLES or entry.get("kind") not in KINDS:
             raise ValueError(f"{path}: {code}: role must be one of {ROLES}, kind one of {tuple(KINDS)}")
+        settings = dict(entry.get("config") or {})
+        if entry["kind"] == "ckan":
+            settings["api"] = "ckan"
+        config = json.dumps(settings, ensure_ascii=False, sort_keys=True) if settings else ""
         neighbours.append(Neighbour(code, entry["ja"], entry["en"], entry["role"], entry["kind"],
-                                    (entry.get("catalog_url") or "").strip()))
+                                    (entry.get("catalog_url") or "").strip(), config))
     return neighbours
 
 
@@ -76,14 +82,15 @@ def sync_harvest_source(neighbour: Neighbour) -> Optional[str]:
         return None
     name = f"harvest-{neighbour.code}"
     wanted = {"name": name, "title": f"{neighbour.ja}のカタログ", "url": neighbour.catalog_url,
-              "source_type": KINDS[neighbour.kind], "owner_org": neighbour.organization_name,
-              "frequency": "DAILY"}
+              "source_type": "ikoma_dcat", "owner_org": neighbour.organization_name,
+              "frequency": "DAILY", "config": neighbour.config or None}
     source = _show("harvest_source_show", name)
     if source is None:
         toolkit.get_action("harvest_source_create")(_site_context(), wanted)
         return "created"
     org_id = _show("organization_show", neighbour.organization_name)["id"]
-    if source.get("owner_org") == org_id and all(source.get(k) == v for k, v in wanted.items() if k != "owner_org"):
+    same = {k: (source.get(k) or None) == (v or None) for k, v in wanted.items() if k != "owner_org"}
+    if source.get("owner_org") == org_id and all(same.values()):
         return "unchanged"
     toolkit.get_action("harvest_source_patch")(_site_context(), dict(wanted, id=source["id"]))
     return "updated"

@@ -295,6 +295,16 @@ def ikoma_standard_dataset_defaults(key, data, errors, context):
         data[("theme",)] = [term.extra["theme"]]
 
 
+def ikoma_keep_harvest_value(key, data, errors, context):
+    """The harvester's provenance fields are not in the form: when an update leaves one out, keep
+    the stored value, so a curator's save does not cut a dataset off from its source."""
+    if data.get(key, missing) is not missing:  # given, even empty: the harvester clears values so
+        return
+    package = context.get("package")
+    if package is not None and package.extras.get(key[-1]):
+        data[key] = package.extras[key[-1]]
+
+
 def all_validators() -> dict[str, Callable]:
     return {
         name: fn for name, fn in globals().items()

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from flask import Blueprint, Response
 
+import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.standards import standard_dataset, standard_datasets
@@ -170,8 +171,32 @@ def serves_catalog() -> bool:
     return not toolkit.asbool(toolkit.config.get("ckanext.dcat.enable_rdf_endpoints"))
 
 
+# ---------------------------------------------------------------- neighbours' harvests
+
+harvest_status_blueprint = Blueprint("ikoma_harvest", __name__, url_prefix="/neighbours")
+
+
+@harvest_status_blueprint.route("/")
+def harvest_index():
+    from ckanext.ikoma.logic.harvest_report import ikoma_sources, source_status
+
+    return toolkit.render("ikoma/harvest/index.html", {"statuses": [source_status(s) for s in ikoma_sources()]})
+
+
+@harvest_status_blueprint.route("/<name>")
+def harvest_read(name):
+    from ckanext.harvest.model import HarvestSource
+    from ckanext.ikoma.logic.harvest_report import source_status
+
+    package = model.Package.get(name)
+    source = HarvestSource.get(package.id) if package is not None and package.type == "harvest" else None
+    if source is None or not source.active:
+        return toolkit.abort(404, toolkit._("Harvest source not found"))
+    return toolkit.render("ikoma/harvest/read.html", {"status": source_status(source)})
+
+
 def get_blueprints():
-    blueprints = [standard_datasets_blueprint, lg_codes_blueprint]
+    blueprints = [standard_datasets_blueprint, lg_codes_blueprint, harvest_status_blueprint]
     # The catalog endpoints replace ckanext-dcat's, which must be switched off for the same URLs
     # (ckanext.dcat.enable_rdf_endpoints = false); while they are on, theirs serve.
     if serves_catalog():

@@ -66,12 +66,27 @@ class Vocabulary:
                     index.setdefault(spelling_key(spelling), term)
         return index
 
+    @functools.cached_property
+    def _by_loose_uri(self) -> dict[str, Term]:
+        return {loose_uri(t.uri): t for t in self.terms if t.uri}
+
+    def by_loose_uri(self, uri: str) -> Optional[Term]:
+        """A term by URI, as catalogs spell it: http or https, with or without a trailing slash,
+        a Creative Commons deed or legal-code page for the licence itself."""
+        return self._by_loose_uri.get(loose_uri(uri))
+
     def get(self, value: str) -> Optional[Term]:
         return self.by_value.get(value)
 
     def lookup(self, text: str) -> Optional[Term]:
         """The term whose value, label, URI or alias `text` is, ignoring width, case and spaces."""
         return self._by_spelling.get(spelling_key(text))
+
+
+def loose_uri(uri: str) -> str:
+    uri = re.sub(r"^https?://", "", uri.strip().lower())
+    uri = re.sub(r"/(deed|legalcode)(\.[a-z-]+)?$", "", uri)
+    return uri.rstrip("/")
 
 
 def spelling_key(text: str) -> str:

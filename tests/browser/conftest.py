@@ -1,38 +1,14 @@
-"""A real CKAN served over HTTP on 127.0.0.1, driven by Debian's headless Chromium."""
+"""Debian's headless Chromium driving the real CKAN served by `live_server` (tests/conftest.py)."""
 from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 
 import pytest
-from werkzeug.serving import make_server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def live_server(ckan_config, make_app, monkeypatch):
-    """The test CKAN app behind a real threaded HTTP server; yields its base URL."""
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
-    app = make_app()
-    server = make_server("127.0.0.1", port, app.app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield base_url
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 @pytest.fixture

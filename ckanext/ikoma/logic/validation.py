@@ -184,6 +184,8 @@ def enqueue_unchecked(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None
         return  # called from resource_create/update, whose own hook checks the resource once stored
     if not pkg_dict.get("id") or not pkg_dict.get("resources"):
         return
+    if not pkg_dict.get("conforms_to") and not any(r.get("conforms_to") for r in pkg_dict["resources"]):
+        return  # nothing to check against (and no package_show for most datasets, e.g. harvested ones)
     package = _package(pkg_dict["id"])
     for resource in package["resources"]:
         standard = resource_standard(resource, package)

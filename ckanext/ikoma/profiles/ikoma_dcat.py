@@ -29,6 +29,8 @@ from ckanext.dcat.profiles.base import (
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.jp.dates import normalize_date
+from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.helpers import ikoma_as_list as _as_list  # stored JSON lists
 
 JA, EN = "ja", "en"
@@ -98,7 +100,8 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
     def _term_value(vocabulary: str, node) -> Optional[str]:
         """The stored value of a vocabulary term given as a URI, a label or an alias."""
         v = vocabularies.vocabulary(vocabulary)
-        term = v.by_uri.get(str(node)) or v.lookup(str(node))
+        term = v.by_uri.get(str(node)) or v.lookup(str(node)) or (
+            v.by_loose_uri(str(node)) if isinstance(node, URIRef) else None)
         return term.value if term else None
 
     def _organization(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
@@ -174,10 +177,23 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             g.add((statement, RDF.type, DCT.ProvenanceStatement))
             g.add((statement, RDFS.label, Literal(d["provenance"], lang=JA)))
 
+        self._graph_harvest_provenance(d, dataset_ref)
+
         for position, resource in enumerate(d.get("resources", [])):
             ref = URIRef(resource_uri(resource))
             self._graph_distribution(d, resource, ref)
             self._set(ref, SCHEMA.position, Literal(position))  # RDF keeps no order; CKAN does
+
+    def _graph_harvest_provenance(self, d, dataset_ref) -> None:
+        """A harvested dataset names its origin, so that whoever harvests Ikoma next finds the same
+        identity (the publisher's own identifier, with the publisher's code) and the original URI."""
+        if not d.get("harvest_identity"):
+            return
+        self._set(dataset_ref, DCT.identifier, Literal(d["harvest_identity"].rsplit("@", 1)[0]))
+        if (d.get("harvest_original_uri") or "").startswith(("http://", "https://", "urn:")):
+            self._set(dataset_ref, DCT.source, URIRef(d["harvest_original_uri"]))
+        if d.get("harvested_at"):
+            self._set(dataset_ref, IKOMA.harvestedAt, Literal(d["harvested_at"], datatype=XSD.dateTime))
 
     def _first_object(self, subject, predicate):
         return next(iter(self.g.objects(subject, predicate)), None)
@@ -317,15 +333,17 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         d["tags"] = [{"name": k} for k in keywords.get(JA, [])]
         d["keywords_en"] = ",".join(keywords.get(EN, []))
 
+        self._unmapped = {}
         self._parse_contact(d, dataset_ref)
         d["spatial_lg_codes"] = self._parse_spatial(dataset_ref)
-        d["frequency"] = self._first_term("frequencies", self.g.objects(dataset_ref, DCT.accrualPeriodicity))
+        d["frequency"] = self._parse_frequency(dataset_ref)
         d["access_rights"] = self._first_term("access_rights", self._labels_or_uris(dataset_ref, DCT.accessRights))
+        self._note_unmapped("access_rights", d["access_rights"], self._labels_or_uris(dataset_ref, DCT.accessRights))
         d["language"] = self._terms("languages", self.g.objects(dataset_ref, DCT.language))
         d["theme"] = self._parse_themes(dataset_ref)
         d["conforms_to"] = self._standard_number(self.g.objects(dataset_ref, DCT.conformsTo))
-        d["issued"] = self._date_value(dataset_ref, DCT.issued)
-        d["modified"] = self._date_value(dataset_ref, DCT.modified)
+        d["issued"] = self._date_value(dataset_ref, DCT.issued, "issued")
+        d["modified"] = self._date_value(dataset_ref, DCT.modified, "modified")
         d["temporal"] = self._parse_temporal(dataset_ref)
         creator = self._first_object(dataset_ref, DCT.creator)
         d["creator"] = self._first(creator, FOAF.name, JA) if creator is not None else ""
@@ -333,9 +351,15 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         d["provenance"] = (self._first(provenance, RDFS.label, JA) if isinstance(provenance, (BNode, URIRef))
                            else str(provenance or ""))
         self._parse_publisher(d, dataset_ref)
+        source = self._first_object(dataset_ref, DCT.source)
+        if isinstance(source, URIRef):
+            d["ikoma_source"] = str(source)  # the origin, when this catalog harvested it from another
         license_id = self._first_term("licenses", self._labels_or_uris(dataset_ref, DCT.license))
         if license_id:
             d["license_id"] = license_id
+        else:  # the stock parser's guess is a URI or a name, not one of our licence ids
+            self._note_unmapped("license_id", "", self._labels_or_uris(dataset_ref, DCT.license))
+            d.pop("license_id", None)
 
         resources = d.get("resources", [])
         positions = []
@@ -345,8 +369,31 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             positions.append(position if position is not None else len(resources))
         d["resources"] = [r for _, r in sorted(zip(positions, resources), key=lambda pr: pr[0])]
         # the stock profile keeps some values as extras our schema has fields for
-        d["extras"] = [e for e in d.get("extras", []) if e["key"] not in IKOMA_FIELDS]
+        d["extras"] = [e for e in d.get("extras", []) if e["key"] not in IKOMA_FIELDS
+                       and not e["key"].startswith("publisher_")]  # the publisher is ikoma_publisher
+        if self._object_value(dataset_ref, FOAF.homepage) == "":  # the stock parser's stand-in: our own site
+            d["extras"] = [e for e in d["extras"] if e["key"] != "homepage"]
+        # Values this catalog has but the Ikoma schema cannot take: kept for the harvester to
+        # store and report, never silently dropped ({field: [values as found]}).
+        d["ikoma_unmapped"] = self._unmapped
         return d
+
+    def _note_unmapped(self, key: str, mapped, nodes: Iterable) -> None:
+        if mapped:
+            return
+        found = [str(n) for n in nodes if str(n).strip()]
+        if found:
+            self._unmapped.setdefault(key, []).extend(dict.fromkeys(found))
+
+    def _parse_frequency(self, dataset_ref) -> str:
+        """A frequency URI or label; free text such as 年1回 or 毎月更新 through the normalisation table."""
+        nodes = self._labels_or_uris(dataset_ref, DCT.accrualPeriodicity)
+        value = self._first_term("frequencies", nodes)
+        if not value:
+            term = next(filter(None, (vocabularies.normalize_frequency(str(n)) for n in nodes)), None)
+            value = term.value if term else ""
+        self._note_unmapped("frequency", value, nodes)
+        return value
 
     def _labels_or_uris(self, subject, predicate) -> list:
         out = []
@@ -375,9 +422,19 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
                 return match.group(1).zfill(2)
         return ""
 
-    def _date_value(self, subject, predicate) -> str:
-        value = self._object_value(subject, predicate)
-        return value[:10] if re.match(r"^\d{4}-\d{2}-\d{2}", value or "") else ""
+    def _date_value(self, subject, predicate, key: Optional[str] = None) -> str:
+        """YYYY-MM-DD from an ISO date or date-time, or from 和暦 and other Japanese spellings
+        (令和6年4月1日, 2024/4/1); what is not a date is noted as unmapped under `key`."""
+        value = (self._object_value(subject, predicate) or "").strip()
+        if re.match(r"^\d{4}-\d{2}-\d{2}", value):
+            return value[:10]
+        if value:
+            try:
+                return normalize_date(value)
+            except JpValueError:
+                if key:
+                    self._unmapped.setdefault(key, []).append(value)
+        return ""
 
     def _parse_contact(self, d, dataset_ref) -> None:
         card = self._first_object(dataset_ref, DCAT.contactPoint)

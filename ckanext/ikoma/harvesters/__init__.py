@@ -1,0 +1,1 @@
+"""Harvesting neighbours' catalogs."""

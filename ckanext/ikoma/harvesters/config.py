@@ -1,0 +1,155 @@
+"""A harvest source's configuration (the JSON in its "設定" box), checked with clear errors.
+
+Pure: no CKAN import. Every key is optional; what is not given takes the default below. Unknown keys
+are refused (a typo such as "read_timout" would otherwise silently keep the default).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional
+from urllib.parse import urlsplit
+
+from ckanext.ikoma.harvesters.fetch import FetchPolicy
+from ckanext.ikoma.jp.codes import is_valid_lg_code
+
+ROLES = ("origin", "prefecture", "aggregator")  # priority order: the origin's own copy wins
+DELETION_POLICIES = ("delete", "withdraw")
+LOCAL_EDIT_POLICIES = ("overwrite", "keep")
+OWNERS = ("publisher", "source")
+APIS = ("dcat", "ckan")  # a DCAT catalog (RDF pages), or a CKAN site's package_search API  # file datasets under their publisher's organization, or the source's
+RDF_FORMATS = ("text/turtle", "application/rdf+xml", "application/ld+json", "application/n-triples",
+               "turtle", "xml", "json-ld", "nt")
+MB = 1024 * 1024
+
+
+class ConfigError(ValueError):
+    def __init__(self, ja: str, en: str):
+        self.ja, self.en = ja, en
+        super().__init__(f"{ja} / {en}")
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    api: str = "dcat"
+    profiles: tuple[str, ...] = ("ikoma_dcat",)
+    rdf_format: Optional[str] = None
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    max_bytes: int = 50 * MB
+    retries: int = 2
+    backoff: float = 1.0
+    defaults: dict[str, Any] = field(default_factory=dict)
+    allowed_hosts: tuple[str, ...] = ()
+    allow_private_addresses: bool = False
+    deletion: str = "delete"
+    local_edits: str = "overwrite"
+    owner: str = "publisher"
+    role: Optional[str] = None  # None: the neighbour's role in vocab/neighbours.yaml, else origin
+    publisher_code: Optional[str] = None  # None: the publisher's code in the data, else the source's organization
+
+    def fetch_policy(self, source_url: str) -> FetchPolicy:
+        hosts = self.allowed_hosts or (host_of(source_url),)
+        return FetchPolicy(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
+                           max_bytes=self.max_bytes, retries=self.retries, backoff=self.backoff,
+                           allowed_hosts=tuple(hosts), allow_private_addresses=self.allow_private_addresses)
+
+
+def host_of(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    if ":" in host:  # IPv6, written as in URLs
+        host = f"[{host}]"
+    return host + (f":{parts.port}" if parts.port else "")
+
+
+def _number(config: dict, key: str, low: float, high: float, integer: bool = False):
+    value = config[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
+        kind_ja, kind_en = ("整数", "a whole number") if integer else ("数値", "a number")
+        raise ConfigError(f"「{key}」は{kind_ja}で指定してください", f'"{key}" must be {kind_en}')
+    if not low <= value <= high:
+        raise ConfigError(f"「{key}」は{low:g}〜{high:g}の範囲で指定してください",
+                          f'"{key}" must be from {low:g} to {high:g}')
+    return value
+
+
+def _choice(config: dict, key: str, choices: tuple[str, ...]) -> str:
+    value = config[key]
+    if value not in choices:
+        raise ConfigError(f"「{key}」は {' / '.join(choices)} のいずれかです",
+                          f'"{key}" must be one of {", ".join(choices)}')
+    return value
+
+
+def _string_list(config: dict, key: str) -> tuple[str, ...]:
+    value = config[key]
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(f"「{key}」は文字列のリストで指定してください", f'"{key}" must be a list of strings')
+    return tuple(v.strip() for v in value)
+
+
+def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None) -> SourceConfig:
+    """The source configuration, or ConfigError naming the key and what it must be."""
+    if not text or not text.strip():
+        return SourceConfig()
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        raise ConfigError(f"設定がJSONとして読めません（{error}）", f"the configuration is not valid JSON ({error})") from None
+    if not isinstance(config, dict):
+        raise ConfigError("設定はJSONのオブジェクト（{…}）で書いてください", "the configuration must be a JSON object ({...})")
+    known = set(SourceConfig.__dataclass_fields__)
+    unknown = sorted(set(config) - known)
+    if unknown:
+        raise ConfigError(f"不明な設定項目です：{', '.join(unknown)}（使える項目：{', '.join(sorted(known))}）",
+                          f"unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+    values: dict[str, Any] = {}
+    if "api" in config:
+        values["api"] = _choice(config, "api", APIS)
+    if "profiles" in config:
+        values["profiles"] = _string_list(config, "profiles")
+        missing = [p for p in values["profiles"] if known_profiles is not None and p not in known_profiles]
+        if missing:
+            raise ConfigError(f"RDFプロファイル「{', '.join(missing)}」はありません（使えるもの：{', '.join(sorted(known_profiles))}）",
+                              f"unknown RDF profile(s) {', '.join(missing)} (installed: {', '.join(sorted(known_profiles))})")
+    if "rdf_format" in config:
+        values["rdf_format"] = _choice(config, "rdf_format", RDF_FORMATS)
+    if "connect_timeout" in config:
+        values["connect_timeout"] = float(_number(config, "connect_timeout", 0.1, 120))
+    if "read_timeout" in config:
+        values["read_timeout"] = float(_number(config, "read_timeout", 0.1, 600))
+    if "max_bytes" in config:
+        values["max_bytes"] = _number(config, "max_bytes", 1024, 1024 * MB, integer=True)
+    if "retries" in config:
+        values["retries"] = _number(config, "retries", 0, 10, integer=True)
+    if "backoff" in config:
+        values["backoff"] = float(_number(config, "backoff", 0, 60))
+    if "defaults" in config:
+        if not isinstance(config["defaults"], dict):
+            raise ConfigError("「defaults」は項目名と値のオブジェクトで指定してください",
+                              '"defaults" must be an object of field names and values')
+        values["defaults"] = dict(config["defaults"])
+    if "allowed_hosts" in config:
+        values["allowed_hosts"] = tuple(h.lower() for h in _string_list(config, "allowed_hosts"))
+    if "allow_private_addresses" in config:
+        if not isinstance(config["allow_private_addresses"], bool):
+            raise ConfigError("「allow_private_addresses」は true か false です", '"allow_private_addresses" must be true or false')
+        values["allow_private_addresses"] = config["allow_private_addresses"]
+    if "deletion" in config:
+        values["deletion"] = _choice(config, "deletion", DELETION_POLICIES)
+    if "local_edits" in config:
+        values["local_edits"] = _choice(config, "local_edits", LOCAL_EDIT_POLICIES)
+    if "owner" in config:
+        values["owner"] = _choice(config, "owner", OWNERS)
+    if "role" in config:
+        values["role"] = _choice(config, "role", ROLES)
+    if "publisher_code" in config:
+        code = str(config["publisher_code"])
+        if not is_valid_lg_code(code):
+            raise ConfigError(f"「publisher_code」は6桁の全国地方公共団体コードです（{code}）",
+                              f'"publisher_code" must be a 6-digit local government code ({code})')
+        values["publisher_code"] = code
+    return SourceConfig(**values)

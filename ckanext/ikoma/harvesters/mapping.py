@@ -1,0 +1,298 @@
+"""From a dataset as the `ikoma_dcat` parser reads it to a dataset of the Ikoma schema, with the
+harvest identity and a content hash. Pure: no CKAN import, so it is fast to test.
+
+What the schema cannot take is kept in `harvest_unmapped` (JSON: {field: [values as found]}) and
+never silently dropped; what the schema requires but the source lacks is filled from the source's
+`defaults`, then from the dataset itself (documented in README "Harvesting").
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any, Optional
+
+from ckanext.ikoma.jp.codes import is_valid_lg_code
+from ckanext.ikoma.vocabularies import local_governments
+
+# Keys of the parsed dict that are the Ikoma schema's (everything else is provenance or unmapped).
+DATASET_FIELDS = (
+    "title", "title_en", "notes", "notes_en", "tags", "keywords_en", "theme", "creator", "contact_name",
+    "contact_department", "contact_phone", "contact_email", "contact_url", "spatial_lg_codes", "temporal",
+    "issued", "modified", "frequency", "language", "access_rights", "conforms_to", "license_id", "url",
+    "version", "provenance",
+)
+RESOURCE_FIELDS = (
+    "url", "name", "name_en", "description", "description_en", "format", "mimetype", "size", "issued",
+    "modified", "status", "language", "license", "conforms_to", "character_encoding", "uri",
+)
+# Stock-parser extras that are identity or provenance, not lost data.
+IDENTITY_EXTRAS = {"uri", "guid", "identifier", "harvest_identity"}
+LG_CODE = re.compile(r"(\d{6})$")
+
+
+@dataclass(frozen=True)
+class Harvested:
+    identity: str          # <original identifier>@<全国地方公共団体コード>
+    publisher_code: str
+    original_uri: str
+    content_hash: str
+    dataset: dict[str, Any]  # ready for package_create (without name, owner_org and provenance)
+    unmapped: dict[str, list[str]]
+
+
+class MappingError(ValueError):
+    def __init__(self, ja: str, en: str):
+        self.ja, self.en = ja, en
+        super().__init__(f"{ja} / {en}")
+
+
+def _extra(parsed: dict[str, Any], key: str) -> str:
+    for extra in parsed.get("extras") or []:
+        if extra.get("key") == key:
+            return str(extra.get("value") or "")
+    return ""
+
+
+def original_identifier(parsed: dict[str, Any]) -> str:
+    """dct:identifier, else the dataset's URI: what the publisher calls it."""
+    return (str(parsed.get("identifier") or "") or _extra(parsed, "identifier")
+            or str(parsed.get("uri") or "") or _extra(parsed, "uri")).strip()
+
+
+def publisher_code(parsed: dict[str, Any], fixed: Optional[str], fallback: Optional[str]) -> str:
+    """The 全国地方公共団体コード of the publisher: the source's fixed code, the publisher's
+    dct:identifier (or a code at the end of its URI), a single spatial code, the source's own."""
+    if fixed:
+        return fixed
+    publisher = parsed.get("ikoma_publisher") or {}
+    for candidate in (publisher.get("lg_code") or "", publisher.get("uri") or ""):
+        match = LG_CODE.search(unicodedata.normalize("NFKC", candidate.strip()))
+        if match and is_valid_lg_code(match.group(1)):
+            return match.group(1)
+    spatial = parsed.get("spatial_lg_codes") or []
+    if len(spatial) == 1:
+        return spatial[0]
+    return fallback or ""
+
+
+TAG_NOT_ALLOWED = re.compile(r"[^\w\s.-]+")  # CKAN's tag rule: letters (any script), digits, space, - _ .
+
+
+def clean_tags(tags: list[dict[str, Any]]) -> tuple[list[dict[str, str]], list[str]]:
+    """Keywords as CKAN tags: characters CKAN refuses (・, /, （） …) become spaces, 2 to 100 long,
+    each once. Returns the tags and the original spellings that had to change."""
+    cleaned: dict[str, None] = {}
+    respelled = []
+    for tag in tags:
+        original = str(tag.get("name") or "").strip()
+        name = re.sub(r"\s+", " ", TAG_NOT_ALLOWED.sub(" ", unicodedata.normalize("NFKC", original))).strip()[:100]
+        if name != original or len(name) < 2:  # too short for CKAN: kept as found, not as a tag
+            respelled.append(original)
+        if len(name) >= 2:
+            cleaned[name] = None
+    return [{"name": name} for name in cleaned], respelled
+
+
+def content_hash(dataset: dict[str, Any]) -> str:
+    """Of everything harvested (not of when or by whom): the same upstream data gives the same hash."""
+    return hashlib.sha256(json.dumps(dataset, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
+
+
+def _filled(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def map_dataset(parsed: dict[str, Any], *, fixed_code: Optional[str] = None, fallback_code: Optional[str] = None,
+                defaults: Optional[dict[str, Any]] = None) -> Harvested:
+    identifier = original_identifier(parsed)
+    if not identifier:
+        raise MappingError("データセットに識別子（dct:identifier）もURIもありません",
+                           "the dataset has neither an identifier (dct:identifier) nor a URI")
+    code = publisher_code(parsed, fixed_code, fallback_code)
+    if not code:
+        raise MappingError(f"「{identifier}」の提供者の全国地方公共団体コードがわかりません",
+                           f"no local government code for the publisher of {identifier!r}")
+    unmapped = {k: list(v) for k, v in (parsed.get("ikoma_unmapped") or {}).items()}
+    publisher = parsed.get("ikoma_publisher") or {}
+    if publisher.get("lg_code") and publisher["lg_code"] != code:  # a code we could not use
+        unmapped["publisher"] = [v for v in (publisher.get("name"), publisher.get("uri"), publisher["lg_code"]) if v]
+    for extra in parsed.get("extras") or []:
+        if extra.get("key") not in IDENTITY_EXTRAS and _filled(extra.get("value")):
+            unmapped.setdefault(str(extra["key"]), []).append(str(extra["value"]))
+
+    dataset = {key: parsed[key] for key in DATASET_FIELDS if _filled(parsed.get(key))}
+    if dataset.get("tags"):
+        dataset["tags"], respelled = clean_tags(dataset["tags"])
+        if respelled:
+            unmapped["tags"] = respelled
+    for key, value in (defaults or {}).items():
+        if not _filled(dataset.get(key)):
+            dataset[key] = value
+    if "license_id" in unmapped and not _filled(dataset.get("license_id")):
+        dataset["license_id"] = "other"  # a licence we could not name: never claim the default one
+    if not _filled(dataset.get("notes")):
+        dataset["notes"] = dataset.get("title", "")
+    if not any(_filled(dataset.get(k)) for k in ("contact_phone", "contact_email", "contact_url")):
+        # somewhere to ask about the data: its page upstream
+        dataset["contact_url"] = dataset.get("url") or (identifier if identifier.startswith("http") else "")
+    governments = local_governments()
+    spatial = [c for c in dataset.get("spatial_lg_codes") or [] if c in governments]
+    wrong = [c for c in dataset.get("spatial_lg_codes") or [] if c not in governments]
+    if wrong:
+        unmapped.setdefault("spatial_lg_codes", []).extend(wrong)
+    dataset["spatial_lg_codes"] = spatial or [code]
+    dataset["resources"] = []
+    for resource in parsed.get("resources") or []:
+        kept = {key: resource[key] for key in RESOURCE_FIELDS if _filled(resource.get(key))}
+        kept.setdefault("url", resource.get("download_url") or resource.get("access_url") or "")
+        kept.setdefault("name", kept.get("format") or dataset.get("title", ""))
+        kept.setdefault("description", kept["name"])
+        dataset["resources"].append(kept)
+
+    original_uri = str(parsed.get("ikoma_source") or parsed.get("uri") or _extra(parsed, "uri") or "")
+    identity = f"{identifier}@{code}"
+    digest = content_hash({"dataset": dataset, "unmapped": unmapped, "identity": identity, "uri": original_uri})
+    return Harvested(identity, code, original_uri, digest, dataset, unmapped)
+
+
+def dataset_name(identity: str, taken) -> str:
+    """A URL name from the identity: <code>-<identifier's last segment>, unique against `taken`."""
+    identifier, code = identity.rsplit("@", 1)
+    tail = identifier.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    slug = re.sub(r"[^a-z0-9_-]+", "-", unicodedata.normalize("NFKC", tail).lower()).strip("-")
+    if not slug:
+        slug = hashlib.sha1(identifier.encode()).hexdigest()[:12]
+    base = f"{code}-{slug}"[:90].rstrip("-")
+    name, n = base, 1
+    while taken(name):
+        n += 1
+        name = f"{base}-{n}"
+    return name
+
+
+# ---------------------------------------------------------------- CKAN API sources
+
+def _ckan_extras(package: dict[str, Any]) -> dict[str, str]:
+    return {str(e.get("key")): str(e.get("value") or "") for e in package.get("extras") or [] if e.get("key")}
+
+
+def _term(vocabulary_name: str, *spellings: Any) -> str:
+    from ckanext.ikoma import vocabularies
+
+    vocabulary = vocabularies.vocabulary(vocabulary_name)
+    for spelling in spellings:
+        if not spelling:
+            continue
+        text = str(spelling)
+        term = vocabulary.lookup(text) or (vocabulary.by_loose_uri(text) if "://" in text else None)
+        if term is None and vocabulary_name == "frequencies":
+            term = vocabularies.normalize_frequency(text)
+        if term:
+            return term.value
+    return ""
+
+
+def _date(*values: Any) -> tuple[str, list[str]]:
+    from ckanext.ikoma.jp.dates import normalize_date
+    from ckanext.ikoma.jp.errors import JpValueError
+
+    wrong = []
+    for value in values:
+        text = str(value or "").strip()
+        if not text:
+            continue
+        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+            return text[:10], wrong
+        try:
+            return normalize_date(text), wrong
+        except JpValueError:
+            wrong.append(text)
+    return "", wrong
+
+
+CKAN_KNOWN_EXTRAS = {"identifier", "guid", "frequency", "issued", "modified", "language", "spatial_lg_codes",
+                     "title_en", "notes_en", "harvest_identity", "harvest_original_uri", "harvest_source_url",
+                     "harvested_at", "harvest_content_hash", "harvest_unmapped", "harvest_withdrawn_at"}
+
+
+def from_ckan_package(package: dict[str, Any], site_url: str) -> dict[str, Any]:
+    """A package from a neighbour's CKAN API (package_search) as the `ikoma_dcat` parser would give
+    it, so the same mapping applies. Fields of the Ikoma schema are taken as they are when the
+    neighbour runs it too; values that fit nowhere go to ikoma_unmapped."""
+    extras = _ckan_extras(package)
+    field = lambda key: package.get(key) or extras.get(key) or ""  # noqa: E731
+    unmapped: dict[str, list[str]] = {}
+    base = site_url.rstrip("/")
+    license_id = _term("licenses", package.get("license_id"), package.get("license_title"), package.get("license_url"))
+    if not license_id and (package.get("license_id") or package.get("license_title")):
+        unmapped["license_id"] = [v for v in (package.get("license_id"), package.get("license_title")) if v]
+    frequency = _term("frequencies", field("frequency"), extras.get("更新頻度"))
+    if not frequency and (field("frequency") or extras.get("更新頻度")):
+        unmapped["frequency"] = [field("frequency") or extras["更新頻度"]]
+    issued, wrong_issued = _date(field("issued"), extras.get("公開日"))
+    modified, wrong_modified = _date(field("modified"), extras.get("最終更新日"), package.get("metadata_modified"))
+    if wrong_issued:
+        unmapped["issued"] = wrong_issued
+    if wrong_modified:
+        unmapped["modified"] = wrong_modified
+    org = package.get("organization") or {}
+    org_code = str(org.get("lg_code") or (org.get("name") if re.fullmatch(r"\d{6}", str(org.get("name") or "")) else ""))
+    for key, value in extras.items():
+        if key not in CKAN_KNOWN_EXTRAS and value:
+            unmapped.setdefault(key, []).append(value)
+    identifier = str(field("identifier") or package.get("id") or "")
+    origin = field("harvest_identity")
+    if "@" in origin:  # the neighbour harvested it too: keep the origin's identity and URI
+        identifier, org_code = origin.rsplit("@", 1)
+    spatial = package.get("spatial_lg_codes") or extras.get("spatial_lg_codes") or []
+    if isinstance(spatial, str):
+        try:
+            spatial = json.loads(spatial)
+        except ValueError:
+            spatial = re.findall(r"\d{6}", spatial)
+    same_schema = {key: package[key] for key in DATASET_FIELDS if _filled(package.get(key))}
+    for key in ("theme", "language", "spatial_lg_codes"):  # stored JSON lists
+        if isinstance(same_schema.get(key), str):
+            try:
+                same_schema[key] = json.loads(same_schema[key])
+            except ValueError:
+                same_schema.pop(key)
+    computed = {
+        "identifier": identifier,
+        "uri": f"{base}/dataset/{package.get('name') or package.get('id')}",
+        "ikoma_source": field("harvest_original_uri"),
+        "title": package.get("title") or package.get("name") or "",
+        "title_en": field("title_en"), "notes": package.get("notes") or "", "notes_en": field("notes_en"),
+        "tags": [{"name": t.get("name")} for t in package.get("tags") or [] if t.get("name")],
+        "license_id": license_id, "frequency": frequency, "issued": issued, "modified": modified,
+        "url": package.get("url") or "", "version": package.get("version") or "",
+        "contact_name": package.get("maintainer") or package.get("author") or "",
+        "contact_email": package.get("maintainer_email") or package.get("author_email") or "",
+        "spatial_lg_codes": [c for c in spatial if isinstance(c, str)],
+        "ikoma_publisher": {"uri": f"{base}/organization/{org.get('name')}" if org.get("name") else "",
+                            "lg_code": org_code, "name": org.get("title") or "", "name_en": ""},
+        "ikoma_unmapped": unmapped, "extras": [],
+        "resources": [{
+            **{key: r[key] for key in RESOURCE_FIELDS if _filled(r.get(key))},
+            "size": str(r["size"]) if str(r.get("size") or "").isdigit() else "",
+            "uri": f"{base}/dataset/{package.get('name')}/resource/{r.get('id')}" if r.get("id") else r.get("url") or "",
+        } for r in package.get("resources") or []],
+    }
+    # a neighbour running the Ikoma schema gives its fields as they are; others get the best guess
+    return {**computed, **{k: v for k, v in same_schema.items() if k not in ("license_id", "frequency")
+                           or not computed.get(k)}}
+
+
+def ckan_search_url(url: str, start: int = 0, rows: int = 100) -> str:
+    """The package_search URL of a CKAN site given by its address or by the API URL itself."""
+    from urllib.parse import urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    path = parts.path.rstrip("/")
+    if not path.endswith("/api/3/action/package_search"):
+        path += "/api/3/action/package_search"
+    query = urlencode({"q": "*:*", "rows": rows, "start": start, "sort": "metadata_created asc, id asc"})
+    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))

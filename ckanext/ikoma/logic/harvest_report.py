@@ -1,0 +1,133 @@
+"""What the harvest pages and `ckan ikoma harvest …` report: each neighbour's last run with its
+counts and its errors grouped by kind, and the datasets reached through more than one source."""
+from __future__ import annotations
+
+from collections import OrderedDict
+from typing import Any, Optional
+
+import sqlalchemy as sa
+
+import ckan.model as model
+from ckanext.harvest.model import (
+    HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError, HarvestObjectExtra, HarvestSource,
+)
+
+from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME, error_kind
+
+# Error kinds as the harvester records them, with what a curator should read (ja, en).
+ERROR_KINDS = OrderedDict([
+    ("config", ("設定の誤り", "configuration")),
+    ("url", ("URLの誤り", "bad URL")),
+    ("host_not_allowed", ("許可されていないホスト", "host not allowed")),
+    ("private_address", ("内部アドレスへの接続", "private address")),
+    ("redirect", ("他のホストへの転送", "redirect to another host")),
+    ("timeout", ("応答なし（時間切れ）", "timeout")),
+    ("connection", ("接続できない", "connection failed")),
+    ("http_status", ("HTTPエラー", "HTTP error")),
+    ("too_large", ("大きすぎる応答", "response too large")),
+    ("not_rdf", ("RDFではない応答", "not RDF")),
+    ("entity", ("XML実体宣言", "XML entities")),
+    ("parse", ("RDFの構文エラー", "RDF syntax")),
+    ("paging", ("ページ送りの誤り", "paging")),
+    ("incomplete", ("途中までしか読めなかったカタログ", "incomplete catalog")),
+    ("mapping", ("取り込めない値", "not mappable")),
+    ("duplicate_identifier", ("カタログ内の識別子の重複", "duplicate identifier")),
+    ("validation", ("項目の値の誤り", "invalid values")),
+    ("local_edit", ("職員の編集を保持", "local edits kept")),
+    ("internal", ("内部エラー", "internal error")),
+    ("other", ("その他", "other")),
+])
+
+
+def kind_label(kind: str, lang: str = "ja") -> str:
+    ja, en = ERROR_KINDS.get(kind, ERROR_KINDS["other"])
+    return en if lang.startswith("en") else ja
+
+
+def ikoma_sources() -> list[HarvestSource]:
+    return (model.Session.query(HarvestSource).filter(HarvestSource.type == HARVESTER_NAME,
+                                                      HarvestSource.active.is_(True))
+            .order_by(HarvestSource.title).all())
+
+
+def last_job(source_id: str) -> Optional[HarvestJob]:
+    return (model.Session.query(HarvestJob).filter(HarvestJob.source_id == source_id)
+            .order_by(HarvestJob.created.desc()).first())
+
+
+def job_counts(job: HarvestJob) -> dict[str, int]:
+    """new / updated / unchanged / withdrawn / errors / duplicates of one job."""
+    counts = dict(new=0, updated=0, unchanged=0, withdrawn=0, errors=0, duplicates=0)
+    names = {"added": "new", "updated": "updated", "not modified": "unchanged", "deleted": "withdrawn",
+             "errored": "errors"}
+    for status, count in (model.Session.query(HarvestObject.report_status, sa.func.count(HarvestObject.id))
+                          .filter(HarvestObject.harvest_job_id == job.id).group_by(HarvestObject.report_status)):
+        if status in names:
+            counts[names[status]] += count
+    counts["duplicates"] = (model.Session.query(sa.func.count(HarvestObjectExtra.id))
+                            .join(HarvestObject, HarvestObject.id == HarvestObjectExtra.harvest_object_id)
+                            .filter(HarvestObject.harvest_job_id == job.id,
+                                    HarvestObjectExtra.key == "duplicate_of").scalar())
+    counts["unchanged"] -= counts["duplicates"]  # duplicates are stored as "not modified"
+    counts["errors"] += (model.Session.query(sa.func.count(HarvestGatherError.id))
+                         .filter(HarvestGatherError.harvest_job_id == job.id).scalar())
+    return counts
+
+
+def job_errors(job: HarvestJob) -> list[dict[str, Any]]:
+    """Errors grouped by kind: [{kind, label_ja, label_en, errors: [{message, dataset, package}]}]."""
+    groups: "OrderedDict[str, list]" = OrderedDict((kind, []) for kind in ERROR_KINDS)
+    for error in (model.Session.query(HarvestGatherError).filter(HarvestGatherError.harvest_job_id == job.id)
+                  .order_by(HarvestGatherError.created)):
+        groups.setdefault(error_kind(error.message), []).append(
+            {"message": _message(error.message), "dataset": None, "package": None})
+    rows = (model.Session.query(HarvestObjectError.message, HarvestObject.guid, model.Package.name)
+            .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
+            .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
+            .filter(HarvestObject.harvest_job_id == job.id).order_by(HarvestObject.guid))
+    for message, guid, package_name in rows:
+        groups.setdefault(error_kind(message), []).append(
+            {"message": _message(message), "dataset": guid, "package": package_name})
+    return [{"kind": kind, "label_ja": kind_label(kind, "ja"), "label_en": kind_label(kind, "en"), "errors": errors}
+            for kind, errors in groups.items() if errors]
+
+
+def _message(text: str) -> str:
+    return text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text
+
+
+def source_status(source: HarvestSource) -> dict[str, Any]:
+    job = last_job(source.id)
+    package = model.Package.get(source.id)
+    return {
+        "source": source, "name": package.name if package else source.id,
+        "organization": model.Group.get(package.owner_org) if package is not None and package.owner_org else None,
+        "job": job, "counts": job_counts(job) if job else None, "errors": job_errors(job) if job else [],
+    }
+
+
+def duplicates() -> list[dict[str, Any]]:
+    """Datasets that more than one source brings, from each source's last job: who holds the copy
+    kept, and which sources' copies were left out."""
+    latest = (model.Session.query(HarvestJob.source_id, sa.func.max(HarvestJob.created).label("created"))
+              .group_by(HarvestJob.source_id).subquery())
+    rows = (model.Session.query(HarvestObject.guid, HarvestObjectExtra.value, HarvestObject.harvest_source_id)
+            .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
+            .join(HarvestJob, HarvestJob.id == HarvestObject.harvest_job_id)
+            .join(latest, sa.and_(latest.c.source_id == HarvestJob.source_id, latest.c.created == HarvestJob.created))
+            .filter(HarvestObjectExtra.key == "duplicate_of").order_by(HarvestObject.guid))
+    report: "OrderedDict[str, dict]" = OrderedDict()
+    for identity, package_id, source_id in rows:
+        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "left_out": []})
+        package = model.Package.get(package_id)
+        entry["package"] = package.name if package else package_id
+        holder = (model.Session.query(HarvestObject.harvest_source_id)
+                  .filter(HarvestObject.guid == identity, HarvestObject.current.is_(True)).first())
+        entry["kept_from"] = _source_name(holder[0]) if holder else None
+        entry["left_out"].append(_source_name(source_id))
+    return list(report.values())
+
+
+def _source_name(source_id: str) -> str:
+    package = model.Package.get(source_id)
+    return package.name if package else source_id

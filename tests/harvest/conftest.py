@@ -1,0 +1,102 @@
+"""Harvesting end to end: neighbours' catalogs served over real HTTP on 127.0.0.1, and the real
+ckanext-harvest gather and fetch consumers (separate `ckan harvester …-consumer` processes on Redis)."""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+import ckan.model as model
+from ckan.tests.helpers import call_action
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
+INI = os.path.join(REPO, "test.ini")
+# the tests' catalogs are on 127.0.0.1, which a source may reach only when allowed
+LOCAL = {"allow_private_addresses": True, "retries": 0, "backoff": 0}
+
+
+@pytest.fixture(scope="module")
+def consumers(tmp_path_factory):
+    """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
+    log_dir = tmp_path_factory.mktemp("consumers")
+    subprocess.run([CKAN, "-c", INI, "harvester", "purge-queues"], capture_output=True, check=False)
+    processes = []
+    for kind in ("gather-consumer", "fetch-consumer"):
+        log = open(log_dir / f"{kind}.log", "wb")
+        processes.append(subprocess.Popen([CKAN, "-c", INI, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+    yield processes
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+class _LoggingHandler(SimpleHTTPRequestHandler):
+    """Static files (with Last-Modified and 304s, as SimpleHTTPRequestHandler does), each request
+    and its status recorded."""
+    requests: list = []
+
+    def log_request(self, code="-", size="-"):
+        self.requests.append((self.path, int(code) if str(code).isdigit() else code))
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def catalog_server(tmp_path):
+    """(directory, base URL, requests) of a static catalog server on 127.0.0.1."""
+    directory = tmp_path / "catalog"
+    directory.mkdir()
+    handler = type("Handler", (_LoggingHandler,), {"requests": []})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield directory, f"http://127.0.0.1:{server.server_port}", handler.requests
+    server.shutdown()
+    thread.join(timeout=10)
+
+
+@pytest.fixture
+def make_source(sysadmin):
+    def make(url, name="neighbour", org=None, **config):
+        if org is None:
+            org = model.Group.get("293423") and call_action("organization_show", id="293423") or call_action(
+                "organization_create", context={"user": sysadmin["name"]}, name="293423", title="平群町",
+                title_en="Heguri Town", lg_code="293423")
+        return call_action("harvest_source_create", context={"user": sysadmin["name"]}, url=url, name=name,
+                           title=name, source_type="ikoma_dcat", owner_org=org["id"], frequency="MANUAL",
+                           config=json.dumps({**LOCAL, **config}))
+    return make
+
+
+def run_harvest(source_id: str, consumers, timeout: float = 180) -> dict:
+    """Create a job (which queues it for gathering) and wait until ckanext-harvest marks it finished."""
+    job = call_action("harvest_job_create", source_id=source_id)
+    deadline = time.monotonic() + timeout
+    while True:
+        model.Session.remove()
+        call_action("harvest_jobs_run", source_id=source_id)
+        shown = call_action("harvest_job_show", id=job["id"])
+        if shown["status"] == "Finished":
+            assert all(p.poll() is None for p in consumers), "a harvest consumer died"
+            return call_action("harvest_job_report", id=job["id"]) | {"stats": shown["stats"], "id": job["id"]}
+        assert all(p.poll() is None for p in consumers), "a harvest consumer died"
+        assert time.monotonic() < deadline, f"harvest job did not finish: {shown}"
+        time.sleep(0.3)
+
+
+@pytest.fixture
+def harvest(consumers, clean_queues):
+    return functools.partial(run_harvest, consumers=consumers)
