@@ -141,6 +141,7 @@ def test_bad_datasets_are_reported_one_by_one_and_the_rest_import(catalog_server
 
     status = app.get(f"/neighbours/{source['name']}", headers={"Accept-Language": "ja"}).get_data(as_text=True)
     assert "カタログ内の識別子の重複" in status and "293423-ds-0004@293423" in status
+    assert f"/dataset/{second['name']}" in status and "<code>issued</code>" in status  # unmapped, reported
 
 
 def test_a_bad_configuration_is_refused_with_the_key_named(make_source, sysadmin):

@@ -253,3 +253,18 @@ def test_a_curators_deletion_stands_while_the_dataset_is_unchanged_upstream(cata
     report = harvest(source["id"])
     assert report["stats"]["added"] == 0 and report["stats"]["updated"] == 0, report
     assert set(harvested()) == {"293423-ds-0002@293423"}
+
+
+def test_provenance_is_in_ikomas_own_dcat_output(catalog_server, make_source, harvest, app):
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.namespace import DCTERMS
+
+    directory, base, _ = catalog_server
+    first = write_catalog(directory, [dataset(7)])
+    harvest(make_source(f"{base}/{first}")["id"])
+    name = harvested()["293423-ds-0007@293423"]["name"]
+    graph = Graph().parse(data=app.get(f"/dataset/{name}.ttl").get_data(as_text=True), format="turtle")
+    [ref] = list(graph.subjects(DCTERMS.source, URIRef("https://data.example.jp/293423/dataset/0007")))
+    assert list(graph.objects(ref, DCTERMS.identifier)) == [Literal("293423-ds-0007")]
+    publisher = next(graph.objects(ref, DCTERMS.publisher))
+    assert Literal("293423") in set(graph.objects(publisher, DCTERMS.identifier))  # same identity downstream

@@ -2,6 +2,7 @@
 counts and its errors grouped by kind, and the datasets reached through more than one source."""
 from __future__ import annotations
 
+import json
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -96,6 +97,25 @@ def _message(text: str) -> str:
     return text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text
 
 
+def unmapped_values(source_id: str) -> list[dict[str, Any]]:
+    """The source's datasets that had values the schema could not take: [{package, title, fields}]."""
+    rows = (model.Session.query(model.Package.name, model.Package.title, model.PackageExtra.value)
+            .join(HarvestObject, HarvestObject.package_id == model.Package.id)
+            .join(model.PackageExtra, sa.and_(model.PackageExtra.package_id == model.Package.id,
+                                              model.PackageExtra.key == "harvest_unmapped"))
+            .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True),
+                    model.PackageExtra.value != "", model.Package.state == "active")
+            .order_by(model.Package.name))
+    out = []
+    for name, title, value in rows:
+        try:
+            fields = sorted(json.loads(value))
+        except (TypeError, ValueError):
+            continue
+        out.append({"package": name, "title": title, "fields": fields})
+    return out
+
+
 def source_status(source: HarvestSource) -> dict[str, Any]:
     job = last_job(source.id)
     package = model.Package.get(source.id)
@@ -103,6 +123,7 @@ def source_status(source: HarvestSource) -> dict[str, Any]:
         "source": source, "name": package.name if package else source.id,
         "organization": model.Group.get(package.owner_org) if package is not None and package.owner_org else None,
         "job": job, "counts": job_counts(job) if job else None, "errors": job_errors(job) if job else [],
+        "unmapped": unmapped_values(source.id),
     }
 
 
