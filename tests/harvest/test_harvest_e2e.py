@@ -231,7 +231,8 @@ def test_a_ckan_site_without_dcat_is_harvested_through_its_api(live_server, ikom
         create_dataset(name=f"small-{i}", title=f"小さなデータ{i}")
     original = call_action("package_show", id="full")
     other = call_action("organization_create", context={"user": sysadmin["name"]}, name="mirror", title="ミラー")
-    source = make_source(live_server, name="api", org=other, owner="source", api="ckan", publisher_code="292095")
+    source = make_source(live_server, name="api", org=other, owner="source", api="ckan", publisher_code="292095",
+                         page_size=2)  # three pages for four datasets, by keyset
     report = harvest(source["id"])
     assert report["stats"]["added"] == 4 and report["stats"]["errored"] == 0, report
     copy = harvested("mirror")[f"{original['id']}@292095"]

@@ -80,3 +80,17 @@ def test_keywords_become_tags_ckan_accepts_and_respellings_are_kept():
     h = map_dataset(parsed(tags=[{"name": "地域・年齢別人口"}, {"name": "ＡＥＤ"}, {"name": "防災"}, {"name": "x"}]))
     assert h.dataset["tags"] == [{"name": "地域 年齢別人口"}, {"name": "AED"}, {"name": "防災"}]
     assert h.unmapped["tags"] == ["地域・年齢別人口", "ＡＥＤ", "x"]
+
+
+def test_ckan_api_pages_are_a_keyset_not_an_offset():
+    from urllib.parse import parse_qs, urlsplit
+
+    from ckanext.ikoma.harvesters.mapping import ckan_search_url
+
+    first = ckan_search_url("https://data.example.jp/", rows=50)
+    assert first.startswith("https://data.example.jp/api/3/action/package_search?")
+    assert ckan_search_url("https://data.example.jp/api/3/action/package_search", rows=50) == first
+    query = parse_qs(urlsplit(ckan_search_url(first, 50, ("2024-04-01T09:00:00.5", 'ab"c'))).query)
+    assert "start" not in query and query["sort"] == ["metadata_created asc, id asc"]
+    assert query["fq"] == ['+(metadata_created:{"2024-04-01T09:00:00.5Z" TO *] OR '
+                           '(metadata_created:"2024-04-01T09:00:00.5Z" AND id:{"abc" TO *]))']

@@ -32,6 +32,7 @@ class ConfigError(ValueError):
 @dataclass(frozen=True)
 class SourceConfig:
     api: str = "dcat"
+    page_size: int = 100  # datasets per package_search request (api: ckan)
     profiles: tuple[str, ...] = ("ikoma_dcat",)
     rdf_format: Optional[str] = None
     connect_timeout: float = 10.0
@@ -109,6 +110,8 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
     values: dict[str, Any] = {}
     if "api" in config:
         values["api"] = _choice(config, "api", APIS)
+    if "page_size" in config:
+        values["page_size"] = _number(config, "page_size", 1, 1000, integer=True)
     if "profiles" in config:
         values["profiles"] = _string_list(config, "profiles")
         missing = [p for p in values["profiles"] if known_profiles is not None and p not in known_profiles]

@@ -27,7 +27,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import urljoin
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -309,7 +309,8 @@ class _Gather:
         HarvestGatherError.create(error_text(kind, ja, en), self.job)
 
     def run(self) -> list[str]:
-        url: Optional[str] = ckan_search_url(self.source.url) if self.config.api == "ckan" else self.source.url
+        url: Optional[str] = (ckan_search_url(self.source.url, self.config.page_size) if self.config.api == "ckan"
+                              else self.source.url)
         visited: set[str] = set()
         complete = True
         while url:
@@ -400,9 +401,10 @@ class _Gather:
                 entries.append((package.get("name") or package.get("id"), from_ckan_package(package, site_url)))
             except Exception as error:
                 entries.append((str(package.get("name") or package.get("id")), error))
-        start = int(dict(parse_qsl(urlsplit(url).query)).get("start", 0))
-        more = packages and start + len(packages) < count
-        return entries, ckan_search_url(site_url, start + len(packages)) if more else None
+        last = packages[-1] if packages else {}
+        more = len(packages) < count and last.get("metadata_created") and last.get("id")
+        return entries, ckan_search_url(site_url, self.config.page_size,
+                                        (last["metadata_created"], last["id"])) if more else None
 
     def datasets(self, entries) -> list[str]:
         """One harvest object per new or changed dataset on the page; the identities on it."""

@@ -286,13 +286,22 @@ def from_ckan_package(package: dict[str, Any], site_url: str) -> dict[str, Any]:
                            or not computed.get(k)}}
 
 
-def ckan_search_url(url: str, start: int = 0, rows: int = 100) -> str:
-    """The package_search URL of a CKAN site given by its address or by the API URL itself."""
+def ckan_search_url(url: str, rows: int = 100, after: Optional[tuple[str, str]] = None) -> str:
+    """The package_search URL of a CKAN site given by its address or by the API URL itself. Pages
+    are a keyset on (metadata_created, id), not an offset: a dataset deleted upstream while a run
+    pages through would otherwise shift the next one onto a page already read, and it would be
+    missed (and withdrawn here)."""
     from urllib.parse import urlencode, urlsplit, urlunsplit
 
     parts = urlsplit(url)
     path = parts.path.rstrip("/")
     if not path.endswith("/api/3/action/package_search"):
         path += "/api/3/action/package_search"
-    query = urlencode({"q": "*:*", "rows": rows, "start": start, "sort": "metadata_created asc, id asc"})
-    return urlunsplit((parts.scheme, parts.netloc, path, query, ""))
+    params = {"q": "*:*", "rows": rows, "sort": "metadata_created asc, id asc"}
+    if after:
+        created = after[0] if after[0].endswith("Z") else after[0] + "Z"
+        identifier = after[1].replace('"', "")
+        # required as a whole: CKAN adds its own +clauses, beside which a bare OR would be optional
+        params["fq"] = (f'+(metadata_created:{{"{created}" TO *] OR '
+                        f'(metadata_created:"{created}" AND id:{{"{identifier}" TO *]))')
+    return urlunsplit((parts.scheme, parts.netloc, path, urlencode(params), ""))
