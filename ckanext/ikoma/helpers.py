@@ -41,11 +41,9 @@ def ikoma_local_government(code: Optional[str]) -> Optional[vocabularies.LocalGo
 
 def ikoma_harvest_unmapped(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """The values a harvested dataset had upstream that the schema could not take."""
-    try:
-        loaded = json.loads(pkg.get("harvest_unmapped") or "{}")
-    except (TypeError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
+    from ckanext.ikoma.harvesters.mapping import read_unmapped
+
+    return read_unmapped(pkg.get("harvest_unmapped"))
 
 
 def ikoma_as_list(value: Any) -> list[str]:

@@ -178,9 +178,9 @@ harvest_status_blueprint = Blueprint("ikoma_harvest", __name__, url_prefix="/nei
 
 @harvest_status_blueprint.route("/")
 def harvest_index():
-    from ckanext.ikoma.logic.harvest_report import ikoma_sources, source_status
+    from ckanext.ikoma.logic.harvest_report import ikoma_sources, source_summary
 
-    return toolkit.render("ikoma/harvest/index.html", {"statuses": [source_status(s) for s in ikoma_sources()]})
+    return toolkit.render("ikoma/harvest/index.html", {"statuses": [source_summary(s) for s in ikoma_sources()]})
 
 
 @harvest_status_blueprint.route("/<name>")

@@ -75,6 +75,11 @@ class Vocabulary:
         a Creative Commons deed or legal-code page for the licence itself."""
         return self._by_loose_uri.get(loose_uri(uri))
 
+    def find(self, text: str, loose_uri: bool = False) -> Optional[Term]:
+        """The term `text` names: its URI, value, label or alias; with loose_uri, also a URI in
+        another spelling (see by_loose_uri)."""
+        return self.by_uri.get(text) or self.lookup(text) or (self.by_loose_uri(text) if loose_uri else None)
+
     def get(self, value: str) -> Optional[Term]:
         return self.by_value.get(value)
 

@@ -19,13 +19,13 @@ never stops the others, and a catalog that cannot be read completely withdraws n
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import logging
 import uuid
-from dataclasses import dataclass
 from typing import Any, Iterable, Optional
 from urllib.parse import urljoin
 
@@ -52,8 +52,6 @@ from ckanext.ikoma.model import HarvestPage
 log = logging.getLogger(__name__)
 
 HARVESTER_NAME = "ikoma_dcat"
-PROVENANCE_FIELDS = ("harvest_identity", "harvest_original_uri", "harvest_source_url", "harvested_at",
-                     "harvest_content_hash", "harvest_unmapped", "harvest_withdrawn_at")
 LOCAL_EDIT_GRACE = dt.timedelta(seconds=60)  # a save this long after the harvest's is a curator's
 MAX_PAGES = 10_000
 RDF_MEDIA_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "application/rdf+xml": "xml",
@@ -83,12 +81,11 @@ def _now() -> dt.datetime:
     return dt.datetime.utcnow()
 
 
-@dataclass
+@dataclasses.dataclass
 class Holder:
     """A dataset already in CKAN under an identity, and which source (if any) holds it."""
     package_id: str
     state: str
-    private: bool
     content_hash: str
     withdrawn: bool
     source_id: Optional[str]
@@ -141,13 +138,11 @@ class IkomaDCATHarvester(DCATRDFHarvester):
                 config = SourceConfig()
         if config.role:
             return config.role
-        from ckanext.ikoma.neighbours import load_neighbours
+        return neighbour_roles().get(self._source_code(source), "origin")
 
-        code = self._source_code(source)
-        for neighbour in load_neighbours():
-            if neighbour.code == code:
-                return neighbour.role
-        return "origin"
+    def _role_of(self, source_id: str) -> str:
+        source = HarvestSource.get(source_id)
+        return self._role(source) if source else "aggregator"
 
     # ---------------------------------------------------------------- gather
 
@@ -186,9 +181,7 @@ class IkomaDCATHarvester(DCATRDFHarvester):
         if not harvest_object.content:
             self._object_error(harvest_object, "internal", "内容が空です", "the object has no content")
             return False
-        payload = json.loads(harvest_object.content)
-        harvested = Harvested(payload["identity"], payload["publisher_code"], payload["original_uri"],
-                              payload["content_hash"], payload["dataset"], payload["unmapped"])
+        harvested = Harvested(**json.loads(harvest_object.content))
         try:
             return self._import(harvest_object, source, config, harvested)
         except Exception as error:
@@ -205,10 +198,8 @@ class IkomaDCATHarvester(DCATRDFHarvester):
         return {"user": self._get_user_name(), "ignore_auth": True, "return_id_only": True}
 
     def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested):
-        holders = find_holders([harvested.identity])
-        holder = holders.get(harvested.identity)
-        if holder and holder.source_id and holder.source_id != source.id and not outranks(
-                self._role(source, config), self._role(HarvestSource.get(holder.source_id))):
+        holder = find_holders([harvested.identity]).get(harvested.identity)
+        if kept_elsewhere(holder, source.id, self._role(source, config), self._role_of):
             _add_extra(harvest_object, "duplicate_of", holder.package_id)
             harvest_object.package_id = None
             harvest_object.add()
@@ -439,8 +430,7 @@ class _Gather:
         unchanged, duplicates = [], []
         for harvested in mapped:
             holder = holders.get(harvested.identity)
-            if holder and holder.source_id and holder.source_id != self.source.id and not outranks(
-                    self.role, self.role_of(holder.source_id)):
+            if kept_elsewhere(holder, self.source.id, self.role, self.role_of):
                 duplicates.append((harvested.identity, holder.package_id))
                 continue
             # unchanged upstream: not written, whatever its state here (a curator's deletion stands);
@@ -449,10 +439,8 @@ class _Gather:
                     and not holder.withdrawn):
                 unchanged.append(harvested.identity)
                 continue
-            obj = HarvestObject(guid=harvested.identity, job=self.job, content=json.dumps({
-                "identity": harvested.identity, "publisher_code": harvested.publisher_code,
-                "original_uri": harvested.original_uri, "content_hash": harvested.content_hash,
-                "dataset": harvested.dataset, "unmapped": harvested.unmapped}, ensure_ascii=False))
+            obj = HarvestObject(guid=harvested.identity, job=self.job,
+                                content=json.dumps(dataclasses.asdict(harvested), ensure_ascii=False))
             model.Session.add(obj)
             model.Session.flush()
             self.object_ids.append(obj.id)
@@ -462,9 +450,8 @@ class _Gather:
         return [h.identity for h in mapped]
 
     def role_of(self, source_id: str) -> str:
-        if source_id not in self.roles:
-            source = HarvestSource.get(source_id)
-            self.roles[source_id] = self.harvester._role(source) if source else "aggregator"
+        if source_id not in self.roles:  # a page holds many datasets of few sources
+            self.roles[source_id] = self.harvester._role_of(source_id)
         return self.roles[source_id]
 
     def object_error(self, guid: str, kind: str, ja: str, en: str) -> None:
@@ -544,13 +531,27 @@ def outranks(role: str, other: str) -> bool:
     return ROLES.index(role) < ROLES.index(other)
 
 
+def kept_elsewhere(holder: Optional[Holder], source_id: str, role: str, role_of) -> bool:
+    """Whether the dataset is held by another source that this one (of `role`) does not outrank:
+    this source's copy is then a duplicate."""
+    return bool(holder and holder.source_id and holder.source_id != source_id
+                and not outranks(role, role_of(holder.source_id)))
+
+
+@functools.lru_cache(maxsize=1)
+def neighbour_roles() -> dict[str, str]:
+    """{code: role} of vocab/neighbours.yaml, read once per process."""
+    from ckanext.ikoma.neighbours import load_neighbours
+
+    return {neighbour.code: neighbour.role for neighbour in load_neighbours()}
+
+
 def find_holders(identities: list[str]) -> dict[str, Holder]:
     """The datasets already harvested under these identities (active before deleted)."""
     if not identities:
         return {}
     identity, digest, withdrawn = (aliased(model.PackageExtra) for _ in range(3))
-    rows = (model.Session.query(model.Package.id, model.Package.state, model.Package.private, identity.value,
-                                digest.value, withdrawn.value)
+    rows = (model.Session.query(model.Package.id, model.Package.state, identity.value, digest.value, withdrawn.value)
             .join(identity, sa.and_(identity.package_id == model.Package.id, identity.key == "harvest_identity"))
             .outerjoin(digest, sa.and_(digest.package_id == model.Package.id, digest.key == "harvest_content_hash"))
             .outerjoin(withdrawn, sa.and_(withdrawn.package_id == model.Package.id,
@@ -559,11 +560,10 @@ def find_holders(identities: list[str]) -> dict[str, Holder]:
     current = dict(model.Session.query(HarvestObject.guid, HarvestObject.harvest_source_id).filter(
         HarvestObject.current.is_(True), HarvestObject.guid.in_(identities)))
     holders: dict[str, Holder] = {}
-    for package_id, state, private, ident, content_hash, withdrawn_at in rows:
+    for package_id, state, ident, content_hash, withdrawn_at in rows:
         if ident in holders and holders[ident].state == "active":
             continue
-        holders[ident] = Holder(package_id, state, bool(private), content_hash or "", bool(withdrawn_at),
-                                current.get(ident))
+        holders[ident] = Holder(package_id, state, content_hash or "", bool(withdrawn_at), current.get(ident))
     return holders
 
 

@@ -96,6 +96,15 @@ def clean_tags(tags: list[dict[str, Any]]) -> tuple[list[dict[str, str]], list[s
     return [{"name": name} for name in cleaned], respelled
 
 
+def read_unmapped(text: Any) -> dict[str, list[str]]:
+    """A stored harvest_unmapped value back as {field: [values]} ({} when empty or unreadable)."""
+    try:
+        loaded = json.loads(text or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
 def content_hash(dataset: dict[str, Any]) -> str:
     """Of everything harvested (not of when or by whom): the same upstream data gives the same hash."""
     return hashlib.sha256(json.dumps(dataset, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
@@ -187,7 +196,7 @@ def _term(vocabulary_name: str, *spellings: Any) -> str:
         if not spelling:
             continue
         text = str(spelling)
-        term = vocabulary.lookup(text) or (vocabulary.by_loose_uri(text) if "://" in text else None)
+        term = vocabulary.find(text, loose_uri="://" in text)
         if term is None and vocabulary_name == "frequencies":
             term = vocabularies.normalize_frequency(text)
         if term:
@@ -196,7 +205,8 @@ def _term(vocabulary_name: str, *spellings: Any) -> str:
 
 
 def _date(*values: Any) -> tuple[str, list[str]]:
-    from ckanext.ikoma.jp.dates import normalize_date
+    """The first value that is a date, as YYYY-MM-DD, and those before it that were not."""
+    from ckanext.ikoma.jp.dates import date_of
     from ckanext.ikoma.jp.errors import JpValueError
 
     wrong = []
@@ -204,10 +214,8 @@ def _date(*values: Any) -> tuple[str, list[str]]:
         text = str(value or "").strip()
         if not text:
             continue
-        if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-            return text[:10], wrong
         try:
-            return normalize_date(text), wrong
+            return date_of(text), wrong
         except JpValueError:
             wrong.append(text)
     return "", wrong

@@ -84,6 +84,15 @@ def normalize_date(value: str) -> str:
     return parse_date(value).iso
 
 
+def date_of(value: str) -> str:
+    """YYYY-MM-DD of an ISO date or date-time (2024-04-01T09:00:00, as catalogs write them), or of
+    any spelling normalize_date accepts; JpValueError otherwise."""
+    text = value.strip()
+    if re.match(r"^\d{4}-\d{2}-\d{2}", text):
+        return text[:10]
+    return normalize_date(text)
+
+
 _PERIOD_SEPARATORS = re.compile(r"\s*(?:~|〜|～|から)\s*")
 
 

@@ -2,7 +2,6 @@
 counts and its errors grouped by kind, and the datasets reached through more than one source."""
 from __future__ import annotations
 
-import json
 from collections import OrderedDict
 from typing import Any, Optional
 
@@ -14,6 +13,7 @@ from ckanext.harvest.model import (
 )
 
 from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME, error_kind
+from ckanext.ikoma.harvesters.mapping import read_unmapped
 
 # Error kinds as the harvester records them, with what a curator should read (ja, en).
 ERROR_KINDS = OrderedDict([
@@ -108,23 +108,29 @@ def unmapped_values(source_id: str) -> list[dict[str, Any]]:
             .order_by(model.Package.name))
     out = []
     for name, title, value in rows:
-        try:
-            fields = sorted(json.loads(value))
-        except (TypeError, ValueError):
-            continue
-        out.append({"package": name, "title": title, "fields": fields})
+        fields = sorted(read_unmapped(value))
+        if fields:
+            out.append({"package": name, "title": title, "fields": fields})
     return out
 
 
-def source_status(source: HarvestSource) -> dict[str, Any]:
+def source_summary(source: HarvestSource) -> dict[str, Any]:
+    """What the list of neighbours shows: the source, its organization, its last job and counts."""
     job = last_job(source.id)
     package = model.Package.get(source.id)
     return {
         "source": source, "name": package.name if package else source.id,
         "organization": model.Group.get(package.owner_org) if package is not None and package.owner_org else None,
-        "job": job, "counts": job_counts(job) if job else None, "errors": job_errors(job) if job else [],
-        "unmapped": unmapped_values(source.id),
+        "job": job, "counts": job_counts(job) if job else None,
     }
+
+
+def source_status(source: HarvestSource) -> dict[str, Any]:
+    """A neighbour's own page: the summary, the last job's errors and the unmapped values."""
+    status = source_summary(source)
+    status["errors"] = job_errors(status["job"]) if status["job"] else []
+    status["unmapped"] = unmapped_values(source.id)
+    return status
 
 
 def duplicates() -> list[dict[str, Any]]:

@@ -29,7 +29,7 @@ from ckanext.dcat.profiles.base import (
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.ikoma import vocabularies
-from ckanext.ikoma.jp.dates import normalize_date
+from ckanext.ikoma.jp.dates import date_of
 from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.helpers import ikoma_as_list as _as_list  # stored JSON lists
 
@@ -99,9 +99,7 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
     @staticmethod
     def _term_value(vocabulary: str, node) -> Optional[str]:
         """The stored value of a vocabulary term given as a URI, a label or an alias."""
-        v = vocabularies.vocabulary(vocabulary)
-        term = v.by_uri.get(str(node)) or v.lookup(str(node)) or (
-            v.by_loose_uri(str(node)) if isinstance(node, URIRef) else None)
+        term = vocabularies.vocabulary(vocabulary).find(str(node), loose_uri=isinstance(node, URIRef))
         return term.value if term else None
 
     def _organization(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
@@ -426,11 +424,9 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         """YYYY-MM-DD from an ISO date or date-time, or from 和暦 and other Japanese spellings
         (令和6年4月1日, 2024/4/1); what is not a date is noted as unmapped under `key`."""
         value = (self._object_value(subject, predicate) or "").strip()
-        if re.match(r"^\d{4}-\d{2}-\d{2}", value):
-            return value[:10]
         if value:
             try:
-                return normalize_date(value)
+                return date_of(value)
             except JpValueError:
                 if key:
                     self._unmapped.setdefault(key, []).append(value)
