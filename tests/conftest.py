@@ -15,6 +15,7 @@ import ckan.plugins as p
 from ckan.tests import factories
 
 from dataset_examples import valid_dataset_dict
+from hosts import NEIGHBOUR_HOST
 
 # CKAN core's rebuild_db leaves plugin tables alone; migrate them for each clean database.
 PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ikoma")
@@ -62,19 +63,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def file_server():
-    """A real HTTP server on 127.0.0.1 serving tests/data; yields its base URL."""
+    """A real HTTP server on 127.0.0.2 serving tests/data; yields its base URL."""
     directory = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=directory))
+    server = ThreadingHTTPServer((NEIGHBOUR_HOST, 0), functools.partial(_QuietHandler, directory=directory))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://{NEIGHBOUR_HOST}:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
 
 
 def _free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((NEIGHBOUR_HOST, 0))
         return s.getsockname()[1]
 
 
@@ -82,10 +83,10 @@ def _free_port() -> int:
 def live_server(ckan_config, make_app, monkeypatch):
     """The test CKAN app behind a real threaded HTTP server; yields its base URL."""
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{NEIGHBOUR_HOST}:{port}"
     monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
     app = make_app()
-    server = make_server("127.0.0.1", port, app.app, threaded=True)
+    server = make_server(NEIGHBOUR_HOST, port, app.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base_url

@@ -7,11 +7,13 @@ from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ikoma import cli, helpers, validators, views, vocabularies
 from ckanext.ikoma.logic import action, auth, catalog, validation
+from ckanext.ikoma.net import site as net_site
 
 
 @toolkit.blanket.config_declarations
 class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IConfigurer)
+    plugins.implements(plugins.IConfigurable)
     plugins.implements(plugins.IValidators)
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(plugins.IClick)
@@ -30,6 +32,10 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         # The national licences, through CKAN's own licence register, unless the site has its own.
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + vocabularies.LICENSES_FILE
+
+    # IConfigurable: a malformed fetch allow-list stops the site at start-up, not at the first fetch
+    def configure(self, config):
+        net_site.check_config(config)
 
     # IValidators
     def get_validators(self):

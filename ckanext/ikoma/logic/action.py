@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.model import ResourceValidation
@@ -24,4 +25,9 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
 
 
 def get_actions() -> dict[str, Any]:
-    return {"ikoma_validation_show": ikoma_validation_show}
+    from ckanext.ikoma.logic import harvest_sources
+
+    actions = {"ikoma_validation_show": ikoma_validation_show}
+    if plugins.plugin_loaded("harvest"):
+        actions.update(harvest_sources.ACTIONS)
+    return actions
