@@ -78,6 +78,10 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     def after_dataset_update(self, context, pkg_dict):
         validation.enqueue_unchecked(context, pkg_dict)
+        catalog.dataset_left_if_not_public(pkg_dict)
+
+    def after_dataset_delete(self, context, pkg_dict):
+        catalog.forget_dataset(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict):
         return validation.index_conformance(pkg_dict)

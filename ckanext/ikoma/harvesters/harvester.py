@@ -42,6 +42,7 @@ from ckanext.harvest.model import (
 )
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.profiles import installed_profiles
 from ckanext.ikoma.harvesters.config import ROLES, ConfigError, SourceConfig, parse_config
 from ckanext.ikoma.net.content import has_xml_entity_declarations, looks_like_html
 from ckanext.ikoma.net.fetch import FetchError, fetch
@@ -69,14 +70,6 @@ def error_text(kind: str, ja: str, en: str) -> str:
 
 def error_kind(message: str) -> str:
     return message[1:message.index("]")] if message.startswith("[") and "]" in message else "other"
-
-
-@functools.lru_cache(maxsize=1)
-def installed_profiles() -> frozenset[str]:
-    """Reading entry points takes tens of milliseconds: once per process, not once per dataset."""
-    from importlib.metadata import entry_points
-
-    return frozenset(ep.name for ep in entry_points(group="ckan.rdf.profiles"))
 
 
 def _now() -> dt.datetime:

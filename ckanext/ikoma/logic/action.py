@@ -17,6 +17,8 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     :returns: status (pending, running, success, failure, error), counts and the report
     """
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
+    if not isinstance(resource_id, str) or len(resource_id) > 100 or any(ord(c) < 32 for c in resource_id):
+        raise toolkit.ValidationError({"resource_id": ["リソースIDではありません / not a resource id"]})
     toolkit.check_access("ikoma_validation_show", context, {"resource_id": resource_id})
     row = ResourceValidation.get(resource_id)
     if row is None:
@@ -25,9 +27,9 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
 
 
 def get_actions() -> dict[str, Any]:
-    from ckanext.ikoma.logic import harvest_sources
+    from ckanext.ikoma.logic import harvest_sources, purge
 
-    actions = {"ikoma_validation_show": ikoma_validation_show}
+    actions = {"ikoma_validation_show": ikoma_validation_show, **purge.ACTIONS}
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
     return actions
