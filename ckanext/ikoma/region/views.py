@@ -39,6 +39,20 @@ def index():
                     "shares": summary.indicator_shares(), "indicators": indicators()}})
 
 
+statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/statistics")
+
+
+@statistics_blueprint.route("/")
+def statistics():
+    from flask import request
+
+    from ckanext.ikoma.region.statistics import read_filters, statistics as groups
+
+    area, year = read_filters(request.args)
+    return toolkit.render("ikoma/region/statistics.html", {
+        "groups": groups(area, year, toolkit.h.lang()), "area": area, "year": year})
+
+
 @region_blueprint.route("/quality/<indicator>")
 def quality_failing(indicator):
     """The public datasets that miss one quality indicator, for curators to fix."""
