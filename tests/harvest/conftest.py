@@ -14,12 +14,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import ckan.model as model
+from ckan.plugins.toolkit import config
 from hosts import NEIGHBOUR_HOST
 from ckan.tests.helpers import call_action
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
-INI = os.path.join(REPO, "test.ini")
 # the tests' catalogs are on 127.0.0.2, which test.ini (not a source) allows
 LOCAL = {"retries": 0, "backoff": 0}
 
@@ -28,11 +27,12 @@ LOCAL = {"retries": 0, "backoff": 0}
 def consumers(tmp_path_factory):
     """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
     log_dir = tmp_path_factory.mktemp("consumers")
-    subprocess.run([CKAN, "-c", INI, "harvester", "purge-queues"], capture_output=True, check=False)
+    ini = config["__file__"]  # the ini of this run (--ckan-ini): its database, site and Redis db
+    subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
     for kind in ("gather-consumer", "fetch-consumer"):
         log = open(log_dir / f"{kind}.log", "wb")
-        processes.append(subprocess.Popen([CKAN, "-c", INI, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+        processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
     yield processes
     for process in processes:
         process.terminate()
