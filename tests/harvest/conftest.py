@@ -17,6 +17,7 @@ import ckan.model as model
 from ckan.plugins.toolkit import config
 from hosts import NEIGHBOUR_HOST
 from ckan.tests.helpers import call_action
+from ckanext.harvest.model import HarvestJob, HarvestObject
 
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 # the tests' catalogs are on 127.0.0.2, which test.ini (not a source) allows
@@ -84,19 +85,32 @@ def make_source(sysadmin):
 
 
 def run_harvest(source_id: str, consumers, timeout: float = 180) -> dict:
-    """Create a job (which queues it for gathering) and wait until ckanext-harvest marks it finished."""
+    """Create a job (which queues it for gathering), wait until the consumers have gathered it and
+    handled every object, then let ckanext-harvest mark it finished. harvest_jobs_run is not called
+    while objects are in flight: it re-sends each WAITING object missing from the queue, one a
+    consumer has just taken included, and that duplicate, arriving after the job has finished,
+    turns its object "errored" (seen under load)."""
     job = call_action("harvest_job_create", source_id=source_id)
     deadline = time.monotonic() + timeout
+    shown = job
     while True:
         model.Session.remove()
-        call_action("harvest_jobs_run", source_id=source_id)
-        shown = call_action("harvest_job_show", id=job["id"])
-        if shown["status"] == "Finished":
-            assert all(p.poll() is None for p in consumers), "a harvest consumer died"
-            return call_action("harvest_job_report", id=job["id"]) | {"stats": shown["stats"], "id": job["id"]}
+        if _handled(job["id"]):
+            call_action("harvest_jobs_run", source_id=source_id)
+            shown = call_action("harvest_job_show", id=job["id"])
+            if shown["status"] == "Finished":
+                assert all(p.poll() is None for p in consumers), "a harvest consumer died"
+                return call_action("harvest_job_report", id=job["id"]) | {"stats": shown["stats"], "id": job["id"]}
         assert all(p.poll() is None for p in consumers), "a harvest consumer died"
         assert time.monotonic() < deadline, f"harvest job did not finish: {shown}"
         time.sleep(0.3)
+
+
+def _handled(job_id: str) -> bool:
+    """Gathered, and none of its objects waiting, being fetched or being imported."""
+    job = HarvestJob.get(job_id)
+    return bool(job and job.gather_finished) and not model.Session.query(HarvestObject.id).filter(
+        HarvestObject.harvest_job_id == job_id, HarvestObject.state.notin_(("COMPLETE", "ERROR"))).first()
 
 
 @pytest.fixture
