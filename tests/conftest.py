@@ -25,6 +25,13 @@ def _plugins_loaded(with_plugins):
     """Every test sees the plugins of test.ini, loaded as in a running site."""
 
 
+@pytest.fixture(scope="session")
+def ckan_ini(request) -> str:
+    """The ini pytest was given (--ckan-ini): the CKAN processes a test starts (consumers, workers)
+    read the same one, so a run with a private ini stays on its own database and Redis."""
+    return os.path.abspath(request.config.getoption("ckan_ini"))
+
+
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
     reset_db()

@@ -16,22 +16,20 @@ import pytest
 import ckan.model as model
 from ckan.tests.helpers import call_action
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
-INI = os.path.join(REPO, "test.ini")
 # the tests' catalogs are on 127.0.0.1, which a source may reach only when allowed
 LOCAL = {"allow_private_addresses": True, "retries": 0, "backoff": 0}
 
 
 @pytest.fixture(scope="module")
-def consumers(tmp_path_factory):
+def consumers(tmp_path_factory, ckan_ini):
     """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
     log_dir = tmp_path_factory.mktemp("consumers")
-    subprocess.run([CKAN, "-c", INI, "harvester", "purge-queues"], capture_output=True, check=False)
+    subprocess.run([CKAN, "-c", ckan_ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
     for kind in ("gather-consumer", "fetch-consumer"):
         log = open(log_dir / f"{kind}.log", "wb")
-        processes.append(subprocess.Popen([CKAN, "-c", INI, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+        processes.append(subprocess.Popen([CKAN, "-c", ckan_ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
     yield processes
     for process in processes:
         process.terminate()
