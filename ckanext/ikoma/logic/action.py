@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.model import ResourceValidation
@@ -16,6 +17,9 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     :returns: status (pending, running, success, failure, error), counts and the report
     """
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":  # purged, deleted or never there
+        raise toolkit.ObjectNotFound(toolkit._("Resource not found"))
     toolkit.check_access("ikoma_validation_show", context, {"resource_id": resource_id})
     row = ResourceValidation.get(resource_id)
     if row is None:
