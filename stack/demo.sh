@@ -77,6 +77,7 @@ cat <<MSG
   Ctrl-C stops CKAN and the workers; \`make stack-stop\` stops the services.
 
 MSG
-"${CKAN[@]}" run -H 127.0.0.1 -p 5000 &
+# shellcheck disable=SC2086  # CKAN_RUN_FLAGS is a list of flags
+"${CKAN[@]}" run -H 127.0.0.1 -p 5000 $CKAN_RUN_FLAGS &
 echo $! >"$RUN/demo-web.pid"
 wait "$(cat "$RUN/demo-web.pid")"

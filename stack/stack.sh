@@ -127,8 +127,11 @@ start_redis() {
   if pid_alive "$RUN/redis.pid" && redis-cli -p $REDIS_PORT ping >/dev/null 2>&1; then return; fi
   mkdir -p "$STATE/redis"
   say "starting Redis on 127.0.0.1:$REDIS_PORT"
+  # A cache with a ceiling: at 256 MB Redis evicts the least recently used keys that have a TTL
+  # (the extension's caches), never the queues without one (harvest, background jobs).
   redis-server --port $REDIS_PORT --bind 127.0.0.1 --dir "$STATE/redis" --daemonize yes \
       --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log" --save "" --appendonly no \
+      --maxmemory 256mb --maxmemory-policy volatile-lru \
     || die "Redis did not start; see $LOGS/redis.log"
 }
 

@@ -15,6 +15,7 @@ import ckan.plugins as p
 from ckan.tests import factories
 
 from dataset_examples import valid_dataset_dict
+from hosts import NEIGHBOUR_HOST
 
 # CKAN core's rebuild_db leaves plugin tables alone; migrate them for each clean database.
 PLUGINS_WITH_MIGRATIONS = ("activity", "harvest", "ikoma")
@@ -25,11 +26,15 @@ def _plugins_loaded(with_plugins):
     """Every test sees the plugins of test.ini, loaded as in a running site."""
 
 
+def pytest_configure(config):
+    """The CKAN processes a test starts (consumers, workers, the CLI) read the ini pytest was given
+    (--ckan-ini), so that a run with a private ini stays on its own database and Redis."""
+    os.environ["IKOMA_TEST_INI"] = os.path.abspath(config.getoption("ckan_ini"))
+
+
 @pytest.fixture(scope="session")
-def ckan_ini(request) -> str:
-    """The ini pytest was given (--ckan-ini): the CKAN processes a test starts (consumers, workers)
-    read the same one, so a run with a private ini stays on its own database and Redis."""
-    return os.path.abspath(request.config.getoption("ckan_ini"))
+def ckan_ini() -> str:
+    return os.environ["IKOMA_TEST_INI"]
 
 
 @pytest.fixture
@@ -69,19 +74,19 @@ class _QuietHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def file_server():
-    """A real HTTP server on 127.0.0.1 serving tests/data; yields its base URL."""
+    """A real HTTP server on 127.0.0.2 serving tests/data; yields its base URL."""
     directory = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=directory))
+    server = ThreadingHTTPServer((NEIGHBOUR_HOST, 0), functools.partial(_QuietHandler, directory=directory))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://{NEIGHBOUR_HOST}:{server.server_port}"
     server.shutdown()
     thread.join(timeout=10)
 
 
 def _free_port() -> int:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
+        s.bind((NEIGHBOUR_HOST, 0))
         return s.getsockname()[1]
 
 
@@ -89,10 +94,10 @@ def _free_port() -> int:
 def live_server(ckan_config, make_app, monkeypatch):
     """The test CKAN app behind a real threaded HTTP server; yields its base URL."""
     port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{NEIGHBOUR_HOST}:{port}"
     monkeypatch.setitem(ckan_config, "ckan.site_url", base_url)
     app = make_app()
-    server = make_server("127.0.0.1", port, app.app, threaded=True)
+    server = make_server(NEIGHBOUR_HOST, port, app.app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield base_url

@@ -110,7 +110,7 @@ def test_bad_requests_are_400_with_a_message(app, datasets, url):
 
 
 def test_catalog_dump(app, datasets, cli):
-    from ckanext.ikoma.logic.catalog import dump_path
+    from ckanext.ikoma.logic.catalog_dump import dump_path
 
     if os.path.exists(dump_path()):
         os.remove(dump_path())

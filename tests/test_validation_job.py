@@ -14,9 +14,9 @@ DATA = os.path.join(REPO, "tests", "data")
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 
 
-def run_worker(ini):
+def run_worker():
     """A real `ckan jobs worker`, in its own process, until the queue is empty."""
-    result = subprocess.run([CKAN, "-c", ini, "jobs", "worker", "--burst"],
+    result = subprocess.run([CKAN, "-c", os.environ["IKOMA_TEST_INI"], "jobs", "worker", "--burst"],
                             capture_output=True, text=True, timeout=300, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]
 
@@ -36,12 +36,12 @@ def upload(app, sysadmin, dataset, filename, name="公衆トイレ一覧（CSV�
     return response.json["result"]
 
 
-def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, sysadmin, toilets_dataset, ckan_ini):
+def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, sysadmin, toilets_dataset):
     resource = upload(app, sysadmin, toilets_dataset, "toilets_current_bom_errors.csv")
     pending = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert pending["status"] == "pending" and pending["standard"] == "13"
 
-    run_worker(ckan_ini)
+    run_worker()
 
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "failure"
@@ -66,10 +66,10 @@ def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, sysadmin, toile
     assert download.status_code == 200 and download.get_data().startswith(b"\xef\xbb\xbf")
 
 
-def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(app, sysadmin, create_dataset, clean_queues, clean_index, ckan_ini):
+def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(app, sysadmin, create_dataset, clean_queues, clean_index):
     dataset = create_dataset(name="ikoma-aed", conforms_to="08", resources=[])
     resource = upload(app, sysadmin, dataset, "aed_legacy_sjis.csv", name="AED（Shift_JIS）")
-    run_worker(ckan_ini)
+    run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert (result["status"], result["error_count"], result["warning_count"]) == ("success", 0, 1)
     assert result["report"]["standard"]["layout"] == "legacy"
@@ -78,9 +78,9 @@ def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(app, sysadmin, cr
 
 @pytest.mark.parametrize("filename, code", [("zip_renamed.csv", "csv_zip"), ("binary.csv", "csv_binary"),
                                             ("mixed_encodings.csv", "csv_undecodable")])
-def test_broken_files_get_a_report_and_keep_the_file(app, sysadmin, toilets_dataset, filename, code, ckan_ini):
+def test_broken_files_get_a_report_and_keep_the_file(app, sysadmin, toilets_dataset, filename, code):
     resource = upload(app, sysadmin, toilets_dataset, filename, name=filename)
-    run_worker(ckan_ini)
+    run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "failure" and code in result["report"]["counts"]
     assert call_action("resource_show", id=resource["id"])["url_type"] == "upload"
@@ -100,20 +100,20 @@ def test_private_report_is_not_shown_to_anonymous_users(app, sysadmin, create_da
     assert response.status_code == 403
 
 
-def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin, ckan_ini):
+def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin):
     dataset = create_dataset(name="linked-shelters", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="避難場所（リンク）", description="CSV", format="CSV",
                            url=f"{file_server}/shelters_clean.csv")
-    run_worker(ckan_ini)
+    run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "success" and result["report"]["file"]["rows"] == 2
 
 
-def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin, ckan_ini):
+def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin):
     dataset = create_dataset(name="broken-link", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="リンク切れ", description="CSV", format="CSV", url=f"{file_server}/missing.csv")
-    run_worker(ckan_ini)
+    run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "error" and "404" in result["message"]

@@ -7,7 +7,9 @@ import os
 from dataclasses import dataclass
 from typing import Optional
 
-import requests
+from ckanext.ikoma.net.addresses import PrivateAllowlist
+from ckanext.ikoma.net.content import has_xml_entity_declarations
+from ckanext.ikoma.net.fetch import FetchPolicy, fetch
 from rdflib import Graph, Literal, Namespace
 from rdflib.util import guess_format
 
@@ -29,21 +31,17 @@ class ShapeResult:
     en: str
 
 
-def load_catalog(source: str, timeout: float = 30) -> Graph:
-    """A catalog from a file path or an http(s) URL (at most MAX_BYTES)."""
+def load_catalog(source: str, private_allowlist: PrivateAllowlist = PrivateAllowlist(), timeout: float = 30) -> Graph:
+    """A catalog from a file path or an http(s) URL, fetched through the extension's one fetcher
+    (public addresses only, unless the site allows others; at most MAX_BYTES)."""
     graph = Graph()
     if source.startswith(("http://", "https://")):
-        with requests.get(source, timeout=timeout, stream=True,
-                          headers={"Accept": "text/turtle, application/rdf+xml;q=0.9, application/ld+json;q=0.8"}) as response:
-            response.raise_for_status()
-            data = b""
-            for chunk in response.iter_content(1 << 16):
-                data += chunk
-                if len(data) > MAX_BYTES:
-                    raise ValueError(f"the catalog is larger than {MAX_BYTES} bytes")
-        media_type = response.headers.get("Content-Type", "").split(";")[0].strip()
-        fmt = FORMATS_BY_MEDIA_TYPE.get(media_type) or guess_format(source.split("?")[0]) or "turtle"
-        graph.parse(data=data, format=fmt)
+        result = fetch(source, FetchPolicy(connect_timeout=timeout, read_timeout=timeout, max_bytes=MAX_BYTES,
+                                           retries=0, any_host=True, private_allowlist=private_allowlist))
+        if has_xml_entity_declarations(result.content):
+            raise ValueError("XMLの実体宣言を含むため読み込みません / refused: the XML declares entities")
+        fmt = FORMATS_BY_MEDIA_TYPE.get(result.content_type or "") or guess_format(source.split("?")[0]) or "turtle"
+        graph.parse(data=result.content, format=fmt)
     else:
         graph.parse(source, format=guess_format(source) or "turtle")
     return graph

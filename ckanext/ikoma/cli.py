@@ -113,7 +113,9 @@ def check_catalog_command(source):
     from ckanext.ikoma.catalog_check import check_catalog, load_catalog, report_text
 
     try:
-        graph = load_catalog(source)
+        from ckanext.ikoma.net.site import private_allowlist
+
+        graph = load_catalog(source, private_allowlist())
     except Exception as e:  # unreachable URL, not RDF, too large: say which, in both languages
         raise click.ClickException(f"カタログを読み込めません / cannot read the catalog: {e}")
     results = check_catalog(graph)
@@ -125,7 +127,7 @@ def check_catalog_command(source):
 @ikoma.command("catalog-dump")
 def catalog_dump():
     """Write the whole public catalog as gzipped Turtle (served at /catalog/dump.ttl.gz)."""
-    from ckanext.ikoma.logic.catalog import count_public_datasets, write_dump
+    from ckanext.ikoma.logic.catalog_dump import count_public_datasets, write_dump
 
     with click.progressbar(length=count_public_datasets(), label="catalog dump") as bar:
         path, written = write_dump(progress=bar.update)

@@ -8,11 +8,13 @@ from ckan.lib.plugins import DefaultTranslation
 from ckanext.ikoma import cli, helpers, validators, views, vocabularies
 from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
+from ckanext.ikoma.net import site as net_site
 
 
 @toolkit.blanket.config_declarations
 class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     plugins.implements(plugins.IConfigurer)
+    plugins.implements(plugins.IConfigurable)
     plugins.implements(plugins.IValidators)
     plugins.implements(plugins.ITemplateHelpers)
     plugins.implements(plugins.IClick)
@@ -31,6 +33,10 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         # The national licences, through CKAN's own licence register, unless the site has its own.
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + vocabularies.LICENSES_FILE
+
+    # IConfigurable: a malformed fetch allow-list stops the site at start-up, not at the first fetch
+    def configure(self, config):
+        net_site.check_config(config)
 
     # IValidators
     def get_validators(self):
@@ -74,8 +80,10 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def after_dataset_update(self, context, pkg_dict):
         ResourceValidation.forget_removed(pkg_dict["id"])  # a deleted resource's report goes with it
         validation.enqueue_unchecked(context, pkg_dict)
+        catalog.dataset_left_if_not_public(pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
+        catalog.forget_dataset(pkg_dict["id"])
         ResourceValidation.forget_removed(pkg_dict["id"], everything=True)
 
     def before_dataset_index(self, pkg_dict):

@@ -90,7 +90,8 @@ def lg_code(code):
 catalog_blueprint = Blueprint("ikoma_catalog", __name__)
 
 
-def _rdf_response(body: bytes, fmt: str, etag: str, last_modified: str | None) -> Response:
+def _rdf_response(body: bytes, fmt: str, etag: str, last_modified: str | None, private: bool = False,
+                  varies_by_user: bool = False) -> Response:
     import datetime as dt
 
     from flask import request
@@ -101,10 +102,26 @@ def _rdf_response(body: bytes, fmt: str, etag: str, last_modified: str | None) -
     response.set_etag(etag)
     if last_modified:
         response.last_modified = dt.datetime.fromisoformat(last_modified.rstrip("Z")).replace(tzinfo=dt.timezone.utc)
-    response.cache_control.public = True
-    response.cache_control.max_age = 0
-    response.cache_control.must_revalidate = True
+    _cache_headers(response, private, varies_by_user)
     return response.make_conditional(request)  # 304 on a matching If-None-Match / If-Modified-Since
+
+
+def _cache_headers(response: Response, private: bool, varies_by_user: bool) -> None:
+    """Public answers may be kept by shared caches (and revalidated); an answer that only some
+    users may see is for the browser of the one who asked. A URL whose answer depends on who
+    asks says so (Vary), so that no cache hands one user's answer to another."""
+    if private:
+        from flask import request
+
+        request.environ["__no_cache__"] = True  # else CKAN's after_request marks it public again
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    else:
+        response.cache_control.public = True
+        response.cache_control.max_age = 0
+        response.cache_control.must_revalidate = True
+    if varies_by_user:
+        response.vary.update(("Cookie", "Authorization"))
 
 
 def _bad_request(error) -> Response:
@@ -114,30 +131,30 @@ def _bad_request(error) -> Response:
 
 @catalog_blueprint.route("/catalog.<_format>")
 def read_catalog(_format):
-    fmt = _format
     from flask import request
 
     from ckanext.ikoma.logic.catalog import CatalogRequestError, parse_page_query, render_page
 
     try:
-        query = parse_page_query(fmt, request.args)
+        query = parse_page_query(_format, request.args)
     except CatalogRequestError as e:
         return _bad_request(e)
-    base_url = toolkit.url_for("ikoma_catalog.read_catalog", _format=fmt, _external=True)
+    base_url = toolkit.url_for("ikoma_catalog.read_catalog", _format=_format, _external=True)
     body, etag, last_modified = render_page(query, base_url)
-    return _rdf_response(body, fmt, etag, last_modified)
+    return _rdf_response(body, _format, etag, last_modified)
 
 
 @catalog_blueprint.route("/dataset/<_id>.<_format>")
 def read_dataset(_id, _format):
-    fmt = _format
     from flask import request
 
-    from ckanext.ikoma.logic.catalog import CatalogRequestError, _profiles, check_format, render_dataset
+    from ckanext.ikoma.logic.catalog import CatalogRequestError, read_profiles, render_dataset
+    from ckanext.ikoma.logic.catalog_query import check_dataset_id, check_format
 
     try:
-        check_format(fmt)
-        profiles = _profiles(request.args.get("profiles"))
+        check_format(_format)
+        check_dataset_id(_id)
+        profiles = read_profiles(request.args.get("profiles"))
     except CatalogRequestError as e:
         return _bad_request(e)
     try:
@@ -145,26 +162,43 @@ def read_dataset(_id, _format):
                                                  {"id": _id})
     except (toolkit.ObjectNotFound, toolkit.NotAuthorized):
         # private, draft and deleted datasets are as absent as unknown ones
-        return toolkit.abort(404, toolkit._("Dataset not found"))
+        return _not_found_varying()
     if pkg.get("state") != "active":
-        return toolkit.abort(404, toolkit._("Dataset not found"))
-    body, etag = render_dataset(pkg, fmt, profiles)
-    return _rdf_response(body, fmt, etag, pkg["metadata_modified"])
+        return _not_found_varying()
+    body, etag = render_dataset(pkg, _format, profiles)
+    private = bool(pkg.get("private"))
+    return _rdf_response(body, _format, etag, pkg["metadata_modified"], private=private, varies_by_user=True)
+
+
+def _not_found_varying() -> Response:
+    """404 to this user; another (an editor) may be shown the dataset at the same URL."""
+    response = Response(json.dumps({"error": {"ja": "データセットが見つかりません", "en": "Dataset not found"}},
+                                   ensure_ascii=False), status=404, mimetype="application/json")
+    _cache_headers(response, private=True, varies_by_user=True)
+    return response
 
 
 @catalog_blueprint.route("/catalog/dump.ttl.gz")
 def catalog_dump():
-    """The whole public catalog as gzipped Turtle, written by `ckan ikoma catalog-dump`."""
-    import os
+    """The whole public catalog as gzipped Turtle: assembled at each request from the file that
+    `ckan ikoma catalog-dump` writes and the datasets that are public now."""
+    from flask import request, stream_with_context
 
-    from flask import send_file
+    from ckanext.ikoma.logic.catalog_dump import dump_answer
 
-    from ckanext.ikoma.logic.catalog import dump_path
-
-    path = dump_path()
-    if not os.path.exists(path):
+    answer = dump_answer()
+    if answer is None:
         return toolkit.abort(404, toolkit._("No catalog dump yet: run `ckan ikoma catalog-dump`"))
-    return send_file(path, mimetype="application/gzip", download_name="catalog.ttl.gz", conditional=True)
+    if answer.etag in request.if_none_match:
+        response = Response(status=304)
+        response.set_etag(answer.etag)
+        _cache_headers(response, private=False, varies_by_user=False)
+        return response
+    response = Response(stream_with_context(answer.body), mimetype="application/gzip")
+    response.headers["Content-Disposition"] = 'attachment; filename="catalog.ttl.gz"'
+    response.set_etag(answer.etag)
+    _cache_headers(response, private=False, varies_by_user=False)
+    return response
 
 
 def serves_catalog() -> bool:
@@ -193,7 +227,7 @@ def harvest_read(name):
     from ckanext.harvest.model import HarvestSource
     from ckanext.ikoma.logic.harvest_report import allowed, source_status
 
-    package = model.Package.get(name)
+    package = model.Package.get(name) if len(name) <= 100 and "\x00" not in name else None
     source = HarvestSource.get(package.id) if package is not None and package.type == "harvest" else None
     if source is None or not source.active or not allowed("harvest_source_show", _viewer(), source.id):
         return toolkit.abort(404, toolkit._("Harvest source not found"))

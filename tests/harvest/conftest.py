@@ -1,4 +1,4 @@
-"""Harvesting end to end: neighbours' catalogs served over real HTTP on 127.0.0.1, and the real
+"""Harvesting end to end: neighbours' catalogs served over real HTTP on 127.0.0.2, and the real
 ckanext-harvest gather and fetch consumers (separate `ckan harvester …-consumer` processes on Redis)."""
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import ckan.model as model
+from hosts import NEIGHBOUR_HOST
 from ckan.tests.helpers import call_action
 
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
-# the tests' catalogs are on 127.0.0.1, which a source may reach only when allowed
-LOCAL = {"allow_private_addresses": True, "retries": 0, "backoff": 0}
+# the tests' catalogs are on 127.0.0.2, which test.ini (not a source) allows
+LOCAL = {"retries": 0, "backoff": 0}
 
 
 @pytest.fixture(scope="module")
@@ -54,14 +55,14 @@ class _LoggingHandler(SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def catalog_server(tmp_path):
-    """(directory, base URL, requests) of a static catalog server on 127.0.0.1."""
+    """(directory, base URL, requests) of a static catalog server on 127.0.0.2."""
     directory = tmp_path / "catalog"
     directory.mkdir()
     handler = type("Handler", (_LoggingHandler,), {"requests": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(directory)))
+    server = ThreadingHTTPServer((NEIGHBOUR_HOST, 0), functools.partial(handler, directory=str(directory)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield directory, f"http://127.0.0.1:{server.server_port}", handler.requests
+    yield directory, f"http://{NEIGHBOUR_HOST}:{server.server_port}", handler.requests
     server.shutdown()
     thread.join(timeout=10)
 

@@ -13,6 +13,7 @@ import ckan.model as model
 from ckan.tests.helpers import call_action
 
 from catalog_factory import dataset, write_catalog
+from hosts import NEIGHBOUR_HOST
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -55,11 +56,11 @@ class Misbehaving(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def misbehaving_server():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Misbehaving)
+    server = ThreadingHTTPServer((NEIGHBOUR_HOST, 0), Misbehaving)
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
+    yield f"http://{NEIGHBOUR_HOST}:{server.server_port}"
     server.shutdown()
 
 
@@ -148,8 +149,8 @@ def test_a_bad_configuration_is_refused_with_the_key_named(make_source, sysadmin
     from ckan.logic import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        make_source("http://127.0.0.1:1/catalog.ttl", read_timout=5)
+        make_source(f"http://{NEIGHBOUR_HOST}:1/catalog.ttl", read_timout=5)
     assert "read_timout" in str(error.value.error_dict) and "不明な設定項目" in str(error.value.error_dict)
     with pytest.raises(ValidationError) as error:
-        make_source("http://127.0.0.1:1/catalog.ttl", name="other", profiles=["no_such_profile"])
+        make_source(f"http://{NEIGHBOUR_HOST}:1/catalog.ttl", name="other", profiles=["no_such_profile"])
     assert "no_such_profile" in str(error.value.error_dict)

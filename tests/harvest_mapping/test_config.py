@@ -3,12 +3,13 @@ Japanese and English."""
 import pytest
 
 from ckanext.ikoma.harvesters.config import ConfigError, SourceConfig, host_of, parse_config
+from ckanext.ikoma.net.addresses import PrivateAllowlist
 
 
 def test_empty_configuration_is_the_defaults():
     assert parse_config(None) == parse_config("") == parse_config("  ") == SourceConfig()
     policy = SourceConfig().fetch_policy("https://data.example.jp:8443/catalog.ttl")
-    assert policy.allowed_hosts == ("data.example.jp:8443",) and not policy.allow_private_addresses
+    assert policy.allowed_hosts == ("data.example.jp:8443",) and policy.private_allowlist == PrivateAllowlist()
     assert (policy.connect_timeout, policy.read_timeout, policy.max_bytes) == (10.0, 60.0, 50 * 1024 * 1024)
 
 
@@ -16,7 +17,7 @@ def test_every_key_is_read():
     config = parse_config('{"api": "ckan", "profiles": ["ikoma_dcat"], "rdf_format": "text/turtle",'
                           ' "connect_timeout": 2, "read_timeout": 5.5, "max_bytes": 2048, "retries": 0, "backoff": 0,'
                           ' "defaults": {"license_id": "cc-by"}, "allowed_hosts": ["Data.Example.jp"],'
-                          ' "allow_private_addresses": true, "deletion": "withdraw", "local_edits": "keep",'
+                          ' "deletion": "withdraw", "local_edits": "keep",'
                           ' "owner": "source", "role": "aggregator", "publisher_code": "292010"}',
                           known_profiles={"ikoma_dcat"})
     assert config.api == "ckan" and config.read_timeout == 5.5 and config.allowed_hosts == ("data.example.jp",)
@@ -34,6 +35,7 @@ def test_every_key_is_read():
     ('{"deletion": "purge"}', "deletion"),
     ('{"allowed_hosts": [""]}', "allowed_hosts"),
     ('{"allow_private_addresses": "yes"}', "allow_private_addresses"),
+    ('{"allow_private_addresses": true}', "ckanext.ikoma.fetch.allowed_private"),  # a site setting, not a source's
     ('{"publisher_code": "292011"}', "publisher_code"),
     ('{"profiles": ["no_such"]}', "no_such"),
     ('{"defaults": []}', "defaults"),

@@ -10,8 +10,6 @@ from ckan.tests.helpers import call_action
 
 from harvest.conftest import catalog_server, consumers, harvest, make_source  # noqa: F401 (fixtures)
 
-ROLES = ("anonymous", "outsider", "editor", "sysadmin")
-
 
 @pytest.fixture
 def owner_org(ikoma_org, sysadmin):
@@ -28,7 +26,3 @@ def people(owner_org, sysadmin):
         call_action("organization_member_create", context={"user": sysadmin["name"]},
                     id=org["id"], username=user["name"], role=capacity)
     return {"anonymous": None, "outsider": outsider, "editor": editor, "sysadmin": sysadmin}
-
-
-def headers_of(user) -> dict[str, str]:
-    return {"Authorization": user["token"]} if user else {}

@@ -16,7 +16,7 @@ from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError,
 
 from dataset_examples import valid_dataset_dict
 
-from conftest import ROLES, headers_of
+from roles import ROLES, headers_of
 
 pytestmark = pytest.mark.usefixtures("clean_index", "clean_queues")
 EVERYONE = frozenset(ROLES)

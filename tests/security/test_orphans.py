@@ -15,7 +15,7 @@ from ckan.tests.helpers import call_action
 
 from ckanext.ikoma.model import ResourceValidation
 
-from conftest import headers_of
+from roles import headers_of
 
 pytestmark = pytest.mark.usefixtures("clean_queues")
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")

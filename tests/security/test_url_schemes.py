@@ -15,7 +15,7 @@ from ckan.tests.helpers import call_action
 
 from dataset_examples import valid_dataset_dict
 
-from conftest import headers_of
+from roles import headers_of
 
 pytestmark = pytest.mark.usefixtures("clean_index")
 

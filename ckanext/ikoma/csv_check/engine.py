@@ -6,6 +6,7 @@ import io
 import os
 from typing import Any, BinaryIO, Optional, Union
 
+from ckanext.ikoma.net.content import looks_like_html
 from ckanext.ikoma.csv_check.cells import FORMULA_FINDING, build_cell_check, is_formula
 from ckanext.ikoma.csv_check.encoding import detect_encoding
 from ckanext.ikoma.csv_check.header import column_level, match_header
@@ -58,6 +59,11 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
     if detected.zip or detected.binary or detected.utf16:
         report.checked = False
         report.add_error("csv_zip" if detected.zip else "csv_utf16" if detected.utf16 else "csv_binary")
+        return report
+    stream.seek(0)
+    if looks_like_html(stream.read(4096), None):  # a page's markup is no CSV: report none of it
+        report.checked = False
+        report.add_error("csv_html")
         return report
     if detected.size == 0 or detected.size == len(b"\xef\xbb\xbf") and detected.bom:
         report.checked = False

@@ -10,7 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
-from ckanext.ikoma.harvesters.fetch import FetchPolicy
+from ckanext.ikoma.net.addresses import PrivateAllowlist
+from ckanext.ikoma.net.fetch import FetchPolicy
 from ckanext.ikoma.jp.codes import is_valid_lg_code
 
 ROLES = ("origin", "prefecture", "aggregator")  # priority order: the origin's own copy wins
@@ -42,18 +43,19 @@ class SourceConfig:
     backoff: float = 1.0
     defaults: dict[str, Any] = field(default_factory=dict)
     allowed_hosts: tuple[str, ...] = ()
-    allow_private_addresses: bool = False
     deletion: str = "delete"
     local_edits: str = "overwrite"
     owner: str = "publisher"
     role: Optional[str] = None  # None: the neighbour's role in vocab/neighbours.yaml, else origin
     publisher_code: Optional[str] = None  # None: the publisher's code in the data, else the source's organization
 
-    def fetch_policy(self, source_url: str) -> FetchPolicy:
+    def fetch_policy(self, source_url: str, private_allowlist: PrivateAllowlist = PrivateAllowlist()) -> FetchPolicy:
+        """The fetcher's rules for this source; private addresses only as the site allows them."""
         hosts = self.allowed_hosts or (host_of(source_url),)
         return FetchPolicy(connect_timeout=self.connect_timeout, read_timeout=self.read_timeout,
                            max_bytes=self.max_bytes, retries=self.retries, backoff=self.backoff,
-                           allowed_hosts=tuple(hosts), allow_private_addresses=self.allow_private_addresses)
+                           allowed_hosts=tuple(hosts), private_allowlist=private_allowlist,
+                           user_agent="ckanext-ikoma harvester")
 
 
 def host_of(url: str) -> str:
@@ -102,6 +104,11 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
         raise ConfigError(f"設定がJSONとして読めません（{error}）", f"the configuration is not valid JSON ({error})") from None
     if not isinstance(config, dict):
         raise ConfigError("設定はJSONのオブジェクト（{…}）で書いてください", "the configuration must be a JSON object ({...})")
+    if "allow_private_addresses" in config:  # was a source setting: a curator could open the site's network
+        raise ConfigError("「allow_private_addresses」は収集元の設定では使えません。内部ネットワークのアドレスは、サイト管理者が"
+                          "ckan.ini の ckanext.ikoma.fetch.allowed_private で許可した場合だけ取得できます",
+                          '"allow_private_addresses" is not a source setting: non-public addresses can be reached only '
+                          "where the site admin allows them, with ckanext.ikoma.fetch.allowed_private in ckan.ini")
     known = set(SourceConfig.__dataclass_fields__)
     unknown = sorted(set(config) - known)
     if unknown:
@@ -137,10 +144,6 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
         values["defaults"] = dict(config["defaults"])
     if "allowed_hosts" in config:
         values["allowed_hosts"] = tuple(h.lower() for h in _string_list(config, "allowed_hosts"))
-    if "allow_private_addresses" in config:
-        if not isinstance(config["allow_private_addresses"], bool):
-            raise ConfigError("「allow_private_addresses」は true か false です", '"allow_private_addresses" must be true or false')
-        values["allow_private_addresses"] = config["allow_private_addresses"]
     if "deletion" in config:
         values["deletion"] = _choice(config, "deletion", DELETION_POLICIES)
     if "local_edits" in config:

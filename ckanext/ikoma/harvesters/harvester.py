@@ -42,8 +42,11 @@ from ckanext.harvest.model import (
 )
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.profiles import installed_profiles
 from ckanext.ikoma.harvesters.config import ROLES, ConfigError, SourceConfig, parse_config
-from ckanext.ikoma.harvesters.fetch import FetchError, fetch, has_xml_entity_declarations, looks_like_html
+from ckanext.ikoma.net.content import has_xml_entity_declarations, looks_like_html
+from ckanext.ikoma.net.fetch import FetchError, fetch
+from ckanext.ikoma.net.site import private_allowlist
 from ckanext.ikoma.harvesters.mapping import (
     Harvested, MappingError, ckan_search_url, dataset_name, from_ckan_package, map_dataset,
 )
@@ -67,14 +70,6 @@ def error_text(kind: str, ja: str, en: str) -> str:
 
 def error_kind(message: str) -> str:
     return message[1:message.index("]")] if message.startswith("[") and "]" in message else "other"
-
-
-@functools.lru_cache(maxsize=1)
-def installed_profiles() -> frozenset[str]:
-    """Reading entry points takes tens of milliseconds: once per process, not once per dataset."""
-    from importlib.metadata import entry_points
-
-    return frozenset(ep.name for ep in entry_points(group="ckan.rdf.profiles"))
 
 
 def _now() -> dt.datetime:
@@ -290,7 +285,7 @@ class _Gather:
         self.pages = HarvestPage.for_source(self.source.id)
         # after a run with errors, read every page again so the failed datasets are retried
         self.conditional = not _previous_job_had_errors(self.source.id, job.id)
-        self.policy = config.fetch_policy(self.source.url)
+        self.policy = config.fetch_policy(self.source.url, private_allowlist())
         self.seen: dict[str, None] = {}
         self.unreadable = False  # a dataset without a known identity failed: withdraw nothing
         self.object_ids: list[str] = []

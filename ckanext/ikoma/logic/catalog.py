@@ -2,19 +2,17 @@
 keyset paging on (metadata_modified, id) so a harvester paging while datasets change misses
 nothing and sees nothing twice.
 
-Two caches in Redis: each dataset's graph as N-Triples, keyed by its id, metadata_modified and a
-generation number that organization edits bump; and each rendered page, keyed by its ETag (the
-hash of the format, the page's datasets with their modification times, and the generation).
-Private, draft and deleted datasets are never in a page: pages come from a public Solr query, and
-single datasets are read through package_show with the caller's rights.
+Two caches in Redis, both bounded by what the site holds, not by what visitors ask: each public
+dataset's graph (site profiles only) in one hash per dataset, replaced when the dataset or its
+organization changes and removed when it leaves the public catalog; and the pages of the one
+chain a harvester walks from /catalog.ttl (site profiles, default limit, cursors this endpoint
+wrote), so no choice of parameters adds an entry. Everything else is built from the dataset cache
+and not kept. Private, draft and deleted datasets are never in a page: pages come from a public
+Solr query, and single datasets are read through package_show with the caller's rights.
 """
 from __future__ import annotations
 
-import base64
-import datetime as dt
 import hashlib
-import json
-from dataclasses import dataclass
 from typing import Any, Optional
 
 from rdflib import Graph, Literal, URIRef
@@ -23,98 +21,34 @@ from rdflib.namespace import Namespace, RDF
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.redis import connect_to_redis
 from ckanext.dcat.processors import RDFSerializer
-from ckanext.dcat.utils import catalog_uri, dataset_uri
-from ckanext.ikoma.profiles.turtle import FORMAT as TURTLE
+from ckanext.dcat.utils import dataset_uri
+
+from ckanext.ikoma.logic.catalog_query import (  # noqa: F401 (FORMATS and errors re-exported for views)
+    DEFAULT_LIMIT, FORMATS, CatalogRequestError, PageQuery, encode_cursor, solr_phrase,
+)
+from ckanext.ikoma.profiles import installed_profiles
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
-FORMATS = {  # extension -> (rdflib format, media type)
-    "ttl": (TURTLE, "text/turtle"),
-    "xml": ("pretty-xml", "application/rdf+xml"),
-    "rdf": ("pretty-xml", "application/rdf+xml"),
-    "jsonld": ("json-ld", "application/ld+json"),
-    "nt": ("nt", "application/n-triples"),
-    "n3": ("n3", "text/n3"),
-}
-DEFAULT_LIMIT, MAX_LIMIT = 100, 1000
-CACHE_SECONDS = 7 * 24 * 3600
+DATASET_TTL = 7 * 24 * 3600  # a dataset's graph is valid until it changes; the TTL only ages out the idle
+PAGE_TTL = 24 * 3600  # pages go stale with any change on them; a day covers a harvester's walk
 GENERATION_KEY = "ikoma:dcat:generation"
 
 
-class CatalogRequestError(ValueError):
-    """A request the endpoint answers with 400: `ja` and `en` say what is wrong."""
-
-    def __init__(self, ja: str, en: str):
-        super().__init__(en)
-        self.ja, self.en = ja, en
+def site_profiles() -> tuple[str, ...]:
+    return tuple(toolkit.aslist(toolkit.config.get("ckanext.dcat.rdf.profiles")))
 
 
-@dataclass(frozen=True)
-class PageQuery:
-    fmt: str
-    limit: int
-    after: Optional[tuple[str, str]]  # (metadata_modified, id) of the last item already seen
-    before: Optional[tuple[str, str]]  # for a previous page
-    modified_since: Optional[str]
-    profiles: tuple[str, ...]
+def read_profiles(arg: Optional[str]) -> tuple[str, ...]:
+    from ckanext.ikoma.logic.catalog_query import read_profiles as read
 
-
-def _profiles(arg: Optional[str]) -> tuple[str, ...]:
-    from ckanext.dcat.processors import RDFProcessor
-
-    configured = tuple(toolkit.aslist(toolkit.config.get("ckanext.dcat.rdf.profiles")))
-    if not arg:
-        return configured
-    names = tuple(p.strip() for p in arg.split(",") if p.strip())
-    try:
-        RDFProcessor(profiles=list(names))
-    except Exception:
-        raise CatalogRequestError(f"プロファイル「{arg}」はありません", f"unknown profile in {arg!r}") from None
-    return names
-
-
-def check_format(fmt: str) -> str:
-    if fmt not in FORMATS:
-        raise CatalogRequestError(
-            f"形式「{fmt}」には対応していません（{', '.join(FORMATS)}）",
-            f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    return fmt
-
-
-def encode_cursor(modified: str, dataset_id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps([modified, dataset_id]).encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[str, str]:
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        modified, dataset_id = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        dt.datetime.fromisoformat(modified.rstrip("Z"))
-        if not isinstance(dataset_id, str) or len(dataset_id) > 100 or '"' in dataset_id:
-            raise ValueError
-    except Exception:
-        raise CatalogRequestError("カーソルが正しくありません", f"invalid cursor {cursor[:50]!r}") from None
-    return modified, dataset_id
+    return read(arg, site_profiles(), installed_profiles())
 
 
 def parse_page_query(fmt: str, args) -> PageQuery:
-    check_format(fmt)
-    limit_text = args.get("limit", str(DEFAULT_LIMIT))
-    if not limit_text.isdigit() or not 1 <= int(limit_text) <= MAX_LIMIT:
-        raise CatalogRequestError(f"limitは1〜{MAX_LIMIT}の整数です", f"limit must be a whole number from 1 to {MAX_LIMIT}")
-    if "page" in args:  # offset paging is what misses and repeats datasets; say what to use
-        raise CatalogRequestError("pageは使えません。応答のhydra:nextのURL（cursor）をたどってください",
-                                  "page is not supported: follow the hydra:next link (cursor) of each answer")
-    after = decode_cursor(args["cursor"]) if args.get("cursor") else None
-    before = decode_cursor(args["before"]) if args.get("before") else None
-    modified_since = None
-    if args.get("modified_since"):
-        try:
-            modified_since = dt.datetime.fromisoformat(args["modified_since"].replace("Z", "")).isoformat()
-        except ValueError:
-            raise CatalogRequestError("modified_sinceは日付（例：2024-04-01）で指定してください",
-                                      "modified_since must be a date or date-time, e.g. 2024-04-01") from None
-    return PageQuery(fmt, int(limit_text), after, before, modified_since, _profiles(args.get("profiles")))
+    from ckanext.ikoma.logic.catalog_query import parse_page_query as parse
+
+    return parse(fmt, args, site_profiles(), installed_profiles())
 
 
 def _solr_time(value: str) -> str:
@@ -122,7 +56,7 @@ def _solr_time(value: str) -> str:
 
 
 def _keyset_filter(position: tuple[str, str], after: bool) -> str:
-    modified, dataset_id = _solr_time(position[0]), position[1]
+    modified, dataset_id = _solr_time(position[0]), solr_phrase(position[1])
     if after:
         return f'metadata_modified:{{"{modified}" TO *] OR (metadata_modified:"{modified}" AND id:{{"{dataset_id}" TO *])'
     return f'metadata_modified:[* TO "{modified}"}} OR (metadata_modified:"{modified}" AND id:[* TO "{dataset_id}"}})'
@@ -153,6 +87,14 @@ def page_entries(query: PageQuery) -> tuple[list[dict[str, Any]], bool, bool]:
     return rows[: query.limit], len(rows) > query.limit, query.after is not None
 
 
+def public_entries(ids: list[str]) -> list[dict[str, Any]]:
+    """The full dicts of those of `ids` that are public datasets now."""
+    if not ids:
+        return []
+    quoted = " OR ".join(f'"{solr_phrase(i)}"' for i in ids)
+    return _search([f"id:({quoted})"], "id asc", len(ids))
+
+
 # ---------------------------------------------------------------- caches
 
 def _redis():
@@ -165,13 +107,32 @@ def generation() -> int:
 
 def organization_changed(entity) -> None:
     """Organization edits change every dataset graph of theirs: start a new generation. (Datasets
-    need nothing: their own changes move metadata_modified, which is in their cache key.)"""
+    need nothing: their own changes move metadata_modified, which is in their cache version.)"""
     if getattr(entity, "is_organization", False):
         _redis().incr(GENERATION_KEY)
 
 
-def _dataset_key(dataset_id: str, modified: str, profiles: tuple[str, ...], gen: int) -> str:
-    return f"ikoma:dcat:ds:{gen}:{','.join(profiles)}:{dataset_id}:{modified}"
+def _dataset_key(dataset_id: str) -> str:
+    return f"ikoma:dcat:ds:{dataset_id}"
+
+
+def _version(modified: str, gen: int) -> bytes:
+    """What a cached graph is valid for. Solr gives times to the millisecond with a Z, package dicts
+    to the microsecond without: both are read to the millisecond."""
+    text = modified.rstrip("Z")
+    seconds, _, fraction = text.partition(".")
+    return f"{gen}:{seconds}.{(fraction + '000')[:3]}".encode()
+
+
+def forget_dataset(dataset_id: str) -> None:
+    """Drop a dataset's cached graph (it left the public catalog, or was purged)."""
+    _redis().delete(_dataset_key(dataset_id))
+
+
+def dataset_left_if_not_public(pkg_dict: dict[str, Any]) -> None:
+    """After an update or delete: a dataset that is no longer public loses its cached graph."""
+    if pkg_dict.get("id") and (pkg_dict.get("private") or pkg_dict.get("state", "active") != "active"):
+        forget_dataset(pkg_dict["id"])
 
 
 def _serializer(profiles: tuple[str, ...]) -> RDFSerializer:
@@ -187,49 +148,85 @@ def _parse_cached(graph: Graph, nt) -> None:
     graph.parse(data=nt.decode() if isinstance(nt, bytes) else nt, format="nt")
 
 
-def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer) -> Graph:
+def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer, profiles: tuple[str, ...]) -> Graph:
     """One dataset's graph on its own; the serializer (whose profile loading is costly) is reused.
     rdflib's SimpleMemory store (no contexts, no events) adds triples several times faster than
-    its default store; it is safe only because ikoma_dcat writes dcat:byteSize itself (the stock
-    profile rewrites byteSize while iterating the graph, which SimpleMemory refuses)."""
-    serializer.g = Graph(store="SimpleMemory")
+    its default store; it is safe only with ikoma_dcat last, which writes dcat:byteSize itself
+    (the stock profiles rewrite byteSize while iterating the graph, which SimpleMemory refuses)."""
+    serializer.g = Graph(store="SimpleMemory") if profiles[-1:] == ("ikoma_dcat",) else Graph()
     serializer.graph_from_dataset(dataset)
     return serializer.g
 
 
-def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], into: Graph, gen: int) -> None:
-    """Add each dataset's graph to `into`, from the cache or built by the profiles and cached."""
+def _cached(entries: list[dict[str, Any]], gen: int, redis) -> list[Optional[bytes]]:
+    """The cached N-Triples of each entry, None where missing or stale."""
+    if not entries:
+        return []
+    pipe = redis.pipeline()
+    for entry in entries:
+        pipe.hmget(_dataset_key(entry["id"]), "version", "nt")
+    return [nt if version == _version(entry["metadata_modified"], gen) else None
+            for entry, (version, nt) in zip(entries, pipe.execute())]
+
+
+def _store(pipe, entry: dict[str, Any], gen: int, nt: bytes) -> None:
+    key = _dataset_key(entry["id"])
+    pipe.hset(key, mapping={"version": _version(entry["metadata_modified"], gen), "nt": nt})
+    pipe.expire(key, DATASET_TTL)
+
+
+def dataset_graphs(entries: list[dict[str, Any]], profiles: tuple[str, ...], into: Graph, gen: int,
+                   cache: bool = True) -> None:
+    """Add each dataset's graph to `into`, from the cache or built by the profiles (and cached
+    when `cache` and the profiles are the site's)."""
+    cache = cache and profiles == site_profiles()
     redis = _redis()
-    keys = [_dataset_key(e["id"], e["metadata_modified"], profiles, gen) for e in entries]
-    cached = redis.mget(keys) if keys else []
+    cached = _cached(entries, gen, redis) if cache else [None] * len(entries)
     missing = [e["id"] for e, nt in zip(entries, cached) if nt is None]
-    full = {}
-    if missing:
-        ids = " OR ".join(f'"{i}"' for i in missing)
-        for dataset in _search([f"id:({ids})"], "id asc", len(missing)):
-            full[dataset["id"]] = dataset
+    full = {dataset["id"]: dataset for dataset in public_entries(missing)}
     pipe = redis.pipeline()
     serializer = _serializer(profiles) if missing else None
-    for entry, key, nt in zip(entries, keys, cached):
+    for entry, nt in zip(entries, cached):
         if nt is not None:
             _parse_cached(into, nt)
             continue
         dataset = full.get(entry["id"])
         if dataset is None:  # made private or deleted between the two queries: leave it out
             continue
-        graph = _dataset_graph(dataset, serializer)
-        pipe.set(key, _serialize(graph, "nt"), ex=CACHE_SECONDS)
+        graph = _dataset_graph(dataset, serializer, profiles)
+        if cache:
+            _store(pipe, entry, gen, _serialize(graph, "nt"))
         into += graph
     pipe.execute()
 
 
-def _catalog_with(entries_by_page, profiles: tuple[str, ...], gen: int) -> Graph:
+def dataset_ntriples(entries: list[dict[str, Any]], gen: int) -> dict[str, bytes]:
+    """{id: N-Triples} of those entries that are public datasets now, in the site's profiles,
+    through the dataset-graph cache."""
+    redis = _redis()
+    cached = _cached(entries, gen, redis)
+    out = {e["id"]: nt for e, nt in zip(entries, cached) if nt is not None}
+    missing = [e for e, nt in zip(entries, cached) if nt is None]
+    if missing:
+        profiles = site_profiles()
+        serializer = _serializer(profiles)
+        pipe = redis.pipeline()
+        by_id = {e["id"]: e for e in missing}
+        for dataset in public_entries(list(by_id)):
+            nt = _serialize(_dataset_graph(dataset, serializer, profiles), "nt")
+            _store(pipe, by_id[dataset["id"]], gen, nt)
+            out[dataset["id"]] = nt
+        pipe.execute()
+    return out
+
+
+def _catalog_with(entries_by_page, profiles: tuple[str, ...], gen: int, cache: bool = True) -> Graph:
     """The catalog graph with the datasets of every page of entries, linked by dcat:dataset."""
     serializer = _serializer(profiles)
     catalog_ref = serializer.graph_from_catalog(None)
     graph = serializer.g
     for entries in entries_by_page:
-        dataset_graphs(entries, profiles, graph, gen)
+        dataset_graphs(entries, profiles, graph, gen, cache)
         for entry in entries:
             graph.add((catalog_ref, DCAT.dataset, URIRef(dataset_uri(entry))))
     return graph
@@ -239,23 +236,46 @@ def etag_for(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
 
+def _cursor_key(kind: str, cursor: str) -> str:
+    return f"ikoma:dcat:cursor:{kind}:{cursor}"
+
+
+def _cacheable(query: PageQuery, redis) -> bool:
+    """Canonical pages only: the first, and those whose cursor a canonical page wrote."""
+    if not query.canonical:
+        return False
+    if query.after:
+        return bool(redis.exists(_cursor_key("cursor", encode_cursor(*query.after))))
+    if query.before:
+        return bool(redis.exists(_cursor_key("before", encode_cursor(*query.before))))
+    return True
+
+
 def render_page(query: PageQuery, base_url: str) -> tuple[bytes, str, Optional[str]]:
     """(body, ETag, Last-Modified ISO time) of one catalog page."""
     entries, has_next, has_previous = page_entries(query)
     gen = generation()
     etag = etag_for([query.fmt, ",".join(query.profiles), str(gen), str(query.limit), query.modified_since or "",
-                     str(has_next), str(has_previous)] + [f"{e['id']}@{e['metadata_modified']}" for e in entries])
+                     str(has_next), str(has_previous), encode_cursor(*query.after) if query.after else "",
+                     encode_cursor(*query.before) if query.before else ""]
+                    + [f"{e['id']}@{e['metadata_modified']}" for e in entries])
     last_modified = max((e["metadata_modified"] for e in entries), default=None)
     redis = _redis()
+    cacheable = _cacheable(query, redis)
     page_key = f"ikoma:dcat:page:{etag}"
-    cached = redis.get(page_key)
+    cached = redis.get(page_key) if cacheable else None
     if cached is not None:
         return cached, etag, last_modified
 
-    graph = _catalog_with([entries], query.profiles, gen)
-    _add_paging(graph, query, entries, has_next, has_previous, base_url)
+    graph = _catalog_with([entries], query.profiles, gen, cache=query.default_profiles)
+    links = _add_paging(graph, query, entries, has_next, has_previous, base_url)
     body = _serialize(graph, FORMATS[query.fmt][0])
-    redis.set(page_key, body, ex=CACHE_SECONDS)
+    if cacheable:
+        pipe = redis.pipeline()
+        pipe.set(page_key, body, ex=PAGE_TTL)
+        for kind, cursor in links:  # the pages this one links to join the canonical chain
+            pipe.set(_cursor_key(kind, cursor), 1, ex=PAGE_TTL)
+        pipe.execute()
     return body, etag, last_modified
 
 
@@ -265,87 +285,39 @@ def _page_url(base_url: str, query: PageQuery, **params: str) -> str:
     args = {"limit": str(query.limit)}
     if query.modified_since:
         args["modified_since"] = query.modified_since
+    if not query.default_profiles:
+        args["profiles"] = ",".join(query.profiles)
     args.update(params)
     return f"{base_url}?{urlencode(args)}"
 
 
-def _add_paging(graph: Graph, query: PageQuery, entries, has_next: bool, has_previous: bool, base_url: str) -> None:
+def _add_paging(graph: Graph, query: PageQuery, entries, has_next: bool, has_previous: bool,
+                base_url: str) -> list[tuple[str, str]]:
+    """Hydra links of the page; returns the (kind, cursor) of the next and previous links."""
     graph.bind("hydra", HYDRA)
     view = URIRef(_page_url(base_url, query, **({"cursor": encode_cursor(*query.after)} if query.after else {})))
     graph.add((view, RDF.type, HYDRA.PartialCollectionView))
     graph.add((view, HYDRA.first, Literal(_page_url(base_url, query))))
     graph.add((view, HYDRA.itemsPerPage, Literal(query.limit)))
+    links = []
     if entries and has_next:
-        last = entries[-1]
-        graph.add((view, HYDRA.next, Literal(_page_url(base_url, query, cursor=encode_cursor(last["metadata_modified"], last["id"])))))
+        cursor = encode_cursor(entries[-1]["metadata_modified"], entries[-1]["id"])
+        graph.add((view, HYDRA.next, Literal(_page_url(base_url, query, cursor=cursor))))
+        links.append(("cursor", cursor))
     if entries and has_previous:
-        first = entries[0]
-        graph.add((view, HYDRA.previous, Literal(_page_url(base_url, query, before=encode_cursor(first["metadata_modified"], first["id"])))))
+        before = encode_cursor(entries[0]["metadata_modified"], entries[0]["id"])
+        graph.add((view, HYDRA.previous, Literal(_page_url(base_url, query, before=before))))
+        links.append(("before", before))
+    return links
 
 
 def render_dataset(dataset: dict[str, Any], fmt: str, profiles: tuple[str, ...]) -> tuple[bytes, str]:
-    """(body, ETag) of one dataset the caller may see, through the dataset-graph cache."""
+    """(body, ETag) of one dataset the caller may see: public ones through the dataset-graph cache."""
     gen = generation()
-    key = _dataset_key(dataset["id"], dataset["metadata_modified"], profiles, gen)
-    redis = _redis()
-    cached = redis.get(key)
     graph = Graph()
-    if cached is not None:
-        _parse_cached(graph, cached)
+    if dataset.get("private"):  # private graphs stay out of the shared cache
+        graph = _dataset_graph(dataset, _serializer(profiles), profiles)
     else:
-        graph = _dataset_graph(dataset, _serializer(profiles))
-        if not dataset.get("private"):  # private graphs stay out of the shared cache
-            redis.set(key, _serialize(graph, "nt"), ex=CACHE_SECONDS)
+        dataset_graphs([dataset], profiles, graph, gen)
     body = _serialize(graph, FORMATS[fmt][0])
     return body, etag_for([fmt, ",".join(profiles), str(gen), dataset["id"], dataset["metadata_modified"]])
-
-
-# ---------------------------------------------------------------- full dump for aggregators
-
-def dump_path() -> str:
-    import os
-
-    return os.path.join(toolkit.config.get("ckan.storage_path") or "/tmp", "ikoma", "catalog.ttl.gz")
-
-
-def iterate_pages(profiles: tuple[str, ...], limit: int = 500):
-    """The entries of every public dataset, page by page through the keyset."""
-    after = None
-    while True:
-        entries, has_next, _ = page_entries(PageQuery("nt", limit, after, None, None, profiles))
-        if not entries:
-            return
-        yield entries
-        if not has_next:
-            return
-        after = (entries[-1]["metadata_modified"], entries[-1]["id"])
-
-
-def count_public_datasets() -> int:
-    return toolkit.get_action("package_search")({"ignore_auth": True}, {"q": "*:*", "rows": 0,
-                                                 "fq": "+dataset_type:dataset"})["count"]
-
-
-def write_dump(progress=None) -> tuple[str, int]:
-    """Write the gzipped Turtle dump atomically; returns (path, datasets written)."""
-    import gzip
-    import os
-
-    profiles = _profiles(None)
-    written = 0
-
-    def counted_pages():
-        nonlocal written
-        for entries in iterate_pages(profiles):
-            yield entries
-            written += len(entries)
-            if progress:
-                progress(len(entries))
-
-    graph = _catalog_with(counted_pages(), profiles, generation())
-    path = dump_path()
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with gzip.open(path + ".tmp", "wb") as f:
-        f.write(_serialize(graph, TURTLE))
-    os.replace(path + ".tmp", path)
-    return path, written

@@ -14,14 +14,16 @@ import tempfile
 import time
 from typing import Any, Iterator, Optional
 
-import requests
-
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 from ckan.lib import search
 from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.ikoma.csv_check import check_csv
+from ckanext.ikoma.jp.errors import message
+from ckanext.ikoma.net.content import looks_like_html
+from ckanext.ikoma.net.fetch import FetchError, FetchPolicy, fetch
+from ckanext.ikoma.net.site import private_allowlist
 from ckanext.ikoma.model import ERROR, FAILURE, RUNNING, SUCCESS, ResourceValidation
 from ckanext.ikoma.standards import standard_dataset
 
@@ -61,22 +63,26 @@ def enqueue_validation(resource: dict[str, Any], package: dict[str, Any], commit
 
 @contextlib.contextmanager
 def local_copy(resource: dict[str, Any], max_bytes: int) -> Iterator[str]:
-    """A path to the resource's bytes: the stored upload, or a capped download of the URL."""
+    """A path to the resource's bytes: the stored upload, read from storage (never over HTTP), or
+    a download of the linked URL through the extension's one fetcher (public addresses only, unless
+    the site allows others; capped at max_bytes + 1, enough for the checker to say it is too large).
+    A web page where a CSV was expected is refused here, so that no report quotes a page."""
     if resource.get("url_type") == "upload":
         yield get_resource_uploader(resource).get_path(resource["id"])
         return
-    timeout = toolkit.config.get("ckan.requests.timeout")
+    timeout = float(toolkit.config.get("ckan.requests.timeout") or 30)
+    policy = FetchPolicy(connect_timeout=timeout, read_timeout=timeout, max_bytes=max_bytes, retries=1,
+                         any_host=True, private_allowlist=private_allowlist(), user_agent="ckanext-ikoma validator")
     with tempfile.NamedTemporaryFile(prefix="ikoma-validate-", suffix=".csv") as tmp:
-        with requests.get(resource["url"], stream=True, timeout=timeout) as response:
-            response.raise_for_status()
-            written = 0
-            for chunk in response.iter_content(1 << 20):
-                written += len(chunk)
-                if written > max_bytes + 1:
-                    break  # enough to know it is over the limit; the checker says so
-                tmp.write(chunk)
-        tmp.flush()
+        result = fetch(resource["url"], policy, sink=tmp, truncate=True)
+        tmp.seek(0)
+        if looks_like_html(tmp.read(4096), result.content_type):
+            raise NotACsv()
         yield tmp.name
+
+
+class NotACsv(Exception):
+    """The linked URL answered with a web page."""
 
 
 def _wait_for_row(resource_id: str, seconds: float = 10) -> Optional[ResourceValidation]:
@@ -113,16 +119,26 @@ def run_validation(resource_id: str) -> Optional[str]:
         row.report = report.to_json()
         row.message = None
     except Exception as e:  # the worker survives anything a file or a server throws at it
-        log.exception("validation of resource %s failed", resource_id)
+        log.warning("validation of resource %s failed: %r", resource_id, e)
         model.Session.rollback()
         row = ResourceValidation.get(resource_id)
-        row.status, row.message = ERROR, f"{type(e).__name__}: {e}"
+        row.status, row.message = ERROR, _failure_message(e)
     row.finished = dt.datetime.utcnow()
     status = row.status
     package_id = row.package_id
     model.Session.commit()
     search.rebuild(package_id)  # the conformance facet follows the new report
     return status
+
+
+def _failure_message(error: Exception) -> str:
+    """What the report says when no check ran: the fetcher's ja/en reason, or the kind of failure;
+    never bytes of the answer."""
+    if isinstance(error, FetchError):
+        return str(error)
+    if isinstance(error, NotACsv):
+        return f"{message('csv_html', 'ja')} / {message('csv_html', 'en')}"
+    return type(error).__name__
 
 
 def validate_now(resource_id: str) -> Optional[str]:

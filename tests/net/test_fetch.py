@@ -5,15 +5,17 @@ import time
 import pytest
 from catalog_server import CATALOG, ETAG, HUGE, LAST_MODIFIED
 
-from ckanext.ikoma.harvesters import fetch as fetch_module
-from ckanext.ikoma.harvesters.fetch import MB, FetchError, FetchPolicy, FetchResult, fetch
+from ckanext.ikoma.net import addresses as addresses_module
+from ckanext.ikoma.net.addresses import NonPublicAddress, PrivateAllowlist, connectable_addresses
+from ckanext.ikoma.net.fetch import MB, FetchError, FetchPolicy, FetchResult, fetch
 
-# 127.0.0.1 is private: every test that talks to the local server must allow it explicitly.
-LOCAL = FetchPolicy(allow_private_addresses=True)
+# 127.0.0.1 is private: every test that talks to the local server allows it, as a site admin would.
+LOOPBACK = PrivateAllowlist.parse("127.0.0.0/8")
+LOCAL = FetchPolicy(private_allowlist=LOOPBACK)
 
 
 def local(**changes) -> FetchPolicy:
-    return FetchPolicy(**{"allow_private_addresses": True, **changes})
+    return FetchPolicy(**{"private_allowlist": LOOPBACK, **changes})
 
 
 def test_ok_returns_content_type_and_validators(catalog_server):
@@ -21,7 +23,8 @@ def test_ok_returns_content_type_and_validators(catalog_server):
     assert result == FetchResult(url=catalog_server.url("/catalog.ttl"), status=200, content=CATALOG,
                                  content_type="text/turtle", etag=ETAG, last_modified=LAST_MODIFIED)
     sent = catalog_server.log.headers("/catalog.ttl")[0]
-    assert sent["User-Agent"] == "ckanext-ikoma harvester"
+    assert sent["User-Agent"] == "ckanext-ikoma"
+    assert sent["Host"] == f"127.0.0.1:{catalog_server.port}"
     assert "text/turtle" in sent["Accept"]
     assert "If-None-Match" not in sent
 
@@ -142,7 +145,8 @@ def test_private_addresses_are_refused_before_any_request(catalog_server, host):
     with pytest.raises(FetchError) as caught:
         fetch(catalog_server.url("/catalog.ttl", host=host), FetchPolicy())
     assert caught.value.kind == "private_address"
-    assert "allow_private_addresses" in caught.value.ja and "allow_private_addresses" in caught.value.en
+    assert "ckanext.ikoma.fetch.allowed_private" in caught.value.ja
+    assert "ckanext.ikoma.fetch.allowed_private" in caught.value.en
     assert catalog_server.log.requests == []
 
 
@@ -199,5 +203,67 @@ def test_non_public_addresses(monkeypatch, addresses, refused):
         return [(socket.AF_INET6 if ":" in a else socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port))
                 for a in addresses]
 
-    monkeypatch.setattr(fetch_module.socket, "getaddrinfo", resolve)
-    assert fetch_module._non_public_address("catalog.example.jp", 443) == refused
+    monkeypatch.setattr(addresses_module.socket, "getaddrinfo", resolve)
+    if refused is None:
+        assert connectable_addresses("catalog.example.jp", 443, PrivateAllowlist())
+    else:
+        with pytest.raises(NonPublicAddress) as caught:
+            connectable_addresses("catalog.example.jp", 443, PrivateAllowlist())
+        assert str(caught.value.address) == refused
+
+
+def test_the_host_is_resolved_once_and_the_checked_address_is_the_one_connected_to(catalog_server, monkeypatch):
+    """DNS rebinding: a name that answers an allowed address when checked and an internal one
+    when connected to. The fetcher never asks twice, so the second answer is never used."""
+    real = socket.getaddrinfo
+    asked = []
+
+    def rebinding(host, port, *args, **kwargs):
+        if host != "rebind.test":
+            return real(host, port, *args, **kwargs)
+        asked.append(host)
+        address = "127.0.0.1" if len(asked) == 1 else "10.255.255.1"  # the second answer: a private network
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (address, port))]
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    result = fetch(catalog_server.url("/catalog.ttl", host="rebind.test"), local(retries=0))
+    assert result.content == CATALOG and asked == ["rebind.test"]
+    assert catalog_server.log.headers("/catalog.ttl")[0]["Host"] == f"rebind.test:{catalog_server.port}"
+
+
+def test_a_name_with_one_private_answer_is_refused_even_if_another_is_public(monkeypatch):
+    def mixed(host, port, *args, **kwargs):
+        return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", (a, port)) for a in ("93.184.215.14", "127.0.0.1")]
+
+    monkeypatch.setattr(socket, "getaddrinfo", mixed)
+    with pytest.raises(FetchError) as caught:
+        fetch("http://mixed.test/catalog.ttl", FetchPolicy(retries=0))
+    assert caught.value.kind == "private_address" and "127.0.0.1" in caught.value.en
+
+
+@pytest.mark.parametrize("entries, host, port, address, allowed", [
+    ("127.0.0.2", "x.test", 80, "127.0.0.2", True),
+    ("127.0.0.2", "x.test", 80, "127.0.0.1", False),
+    ("10.1.0.0/16, ::1", "x.test", 80, "10.1.200.3", True),
+    ("10.1.0.0/16 ::1", "x.test", 80, "::1", True),
+    ("catalog.internal:8080", "catalog.internal", 8080, "10.0.0.5", True),
+    ("catalog.internal:8080", "catalog.internal", 8081, "10.0.0.5", False),
+    ("catalog.internal", "Catalog.Internal.", 443, "10.0.0.5", True),
+    ("", "x.test", 80, "10.0.0.5", False),
+])
+def test_the_site_allowlist(entries, host, port, address, allowed):
+    import ipaddress
+
+    assert PrivateAllowlist.parse(entries).allows(host, port, ipaddress.ip_address(address)) is allowed
+
+
+@pytest.mark.parametrize("entry", ["http://x/", "10.0.0.0/33", "host:99999", "a b/c"])
+def test_a_malformed_allowlist_entry_is_refused(entry):
+    with pytest.raises(ValueError):
+        PrivateAllowlist.parse(entry)
+
+
+def test_a_body_can_go_to_a_file_and_be_cut_at_the_limit(catalog_server, tmp_path):
+    with open(tmp_path / "body", "w+b") as sink:
+        result = fetch(catalog_server.url("/endless"), local(max_bytes=1000), sink=sink, truncate=True)
+    assert result.truncated and result.content == b"" and (tmp_path / "body").stat().st_size == 1001

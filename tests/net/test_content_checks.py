@@ -2,7 +2,7 @@
 entity declarations (entity-expansion bombs, external entities)."""
 import pytest
 
-from ckanext.ikoma.harvesters.fetch import has_xml_entity_declarations, looks_like_html
+from ckanext.ikoma.net.content import has_xml_entity_declarations, looks_like_html
 
 TURTLE = b"@prefix dcat: <http://www.w3.org/ns/dcat#> .\n<https://example.org/c> a dcat:Catalog .\n"
 RDF_XML = (b'<?xml version="1.0" encoding="utf-8"?>\n'

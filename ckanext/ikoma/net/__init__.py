@@ -1,0 +1,1 @@
+"""The extension's way out to the network: address rules (addresses.py) and the fetcher (fetch.py)."""
