@@ -14,8 +14,7 @@ from ckan.lib import search
 from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError, HarvestSource
 
-from dataset_examples import valid_dataset_dict
-
+from hosts import NEIGHBOUR_HOST
 from roles import ROLES, headers_of
 
 pytestmark = pytest.mark.usefixtures("clean_index", "clean_queues")
@@ -42,8 +41,9 @@ def world(people, owner_org, make_source, create_dataset, sysadmin):
     withdrawn = create_dataset(name="withdrawn-aed", title="非公開になった収集データ", private=True,
                                harvest_identity="x-1@293423", harvest_source_url="https://example.jp/catalog.ttl",
                                harvest_unmapped=json.dumps({"frequency": ["気まぐれ"]}))
-    source = make_source("http://127.0.0.1:9/catalog.ttl", name="neighbour-public", org=owner_org)
-    private_source = make_source("http://127.0.0.1:9/other.ttl", name="neighbour-private", org=owner_org)
+    source = make_source(f"http://{NEIGHBOUR_HOST}:9/catalog.ttl", name="neighbour-public", org=owner_org)
+    private_source = make_source(f"http://{NEIGHBOUR_HOST}:9/other.ttl", name="neighbour-private",
+                                 org=owner_org)
     model.Session.query(model.Package).filter_by(id=private_source["id"]).update({"private": True})
     job = HarvestJob(source=HarvestSource.get(source["id"]), status="Finished")
     obj = HarvestObject(guid="x-1@293423", job=job, source=job.source, package_id=withdrawn["id"],

@@ -21,9 +21,15 @@ def with_publishable_uris(dataset_dict: dict[str, Any]) -> dict[str, Any]:
     return dict(dataset_dict, resources=[publishable(r) for r in dataset_dict.get("resources") or []])
 
 
-def drop_unpublishable_iris(g: Graph, dataset_ref, depth: int = 3) -> None:
-    """Remove, from the dataset's part of the graph, the triples that point to an IRI the output may
-    not carry, and the triples about that IRI (a typed landing page or access URL)."""
+def drop_unpublishable_iris(g: Graph, dataset_ref=None, depth: int = 3) -> None:
+    """Remove, from the dataset's part of the graph (the whole graph without a dataset), the triples
+    that point to an IRI the output may not carry, and the triples about that IRI (a typed landing
+    page or access URL)."""
+    if dataset_ref is None:
+        for triple in list(g):
+            if any(isinstance(node, URIRef) and not publishable_iri(str(node)) for node in (triple[0], triple[2])):
+                g.remove(triple)
+        return
     seen, todo = set(), [(dataset_ref, 0)]
     while todo:
         node, level = todo.pop()
