@@ -135,6 +135,50 @@ def catalog_dump():
 
 
 @ikoma.group()
+def stats():
+    """Figures of the region (/region)."""
+
+
+@stats.command("snapshot")
+def stats_snapshot():
+    """Store today's count of public datasets per organization (the KPI), once a day from cron;
+    the first run also reconstructs the past from the database. Running it again replaces today's."""
+    from ckanext.ikoma.region.kpi import snapshot
+
+    click.echo("counting public datasets per organization …")
+    day, organizations, backfilled = snapshot()
+    if backfilled:
+        click.echo(f"{backfilled} earlier days reconstructed from dataset creation and deletion dates")
+    click.echo(f"{day}: {organizations} organizations counted")
+
+
+@ikoma.group()
+def quality():
+    """Metadata quality (MQA for Japan): link checks and scores."""
+
+
+@quality.command("check-links")
+def quality_check_links():
+    """Request each public resource URL not checked in the last day (through the safe fetcher)."""
+    from ckanext.ikoma.quality.links import check_links, public_resource_urls
+
+    with click.progressbar(length=len(public_resource_urls()), label="link check") as bar:
+        requested = check_links(progress=bar.update)
+    click.echo(f"{requested} URLs requested")
+
+
+@quality.command("score")
+def quality_score():
+    """Score every public dataset for today (nightly, after check-links); the same day is replaced."""
+    from ckanext.ikoma.logic.catalog_dump import count_public_datasets
+    from ckanext.ikoma.quality.score import score_all
+
+    with click.progressbar(length=count_public_datasets(), label="quality score") as bar:
+        scored = score_all(progress=bar.update)
+    click.echo(f"{scored} datasets scored")
+
+
+@ikoma.group()
 def neighbours():
     """Neighbouring municipalities (vocab/neighbours.yaml)."""
 

@@ -1,12 +1,13 @@
-"""The plugin's own tables: the latest validation of each resource (migrations 0002, 0004) and the
-catalog pages the harvester read (0003)."""
+"""The plugin's own tables: the latest validation of each resource (migrations 0002, 0006), the
+catalog pages the harvester read (0003), the daily KPI counts (0004), metadata-quality scores and
+link checks (0005)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, UnicodeText
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, UnicodeText
 
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
@@ -104,3 +105,38 @@ class HarvestPage(toolkit.BaseModel):
     @classmethod
     def for_source(cls, source_id: str) -> dict[str, "HarvestPage"]:
         return {page.url: page for page in model.Session.query(cls).filter(cls.source_id == source_id)}
+
+
+class KpiSnapshot(toolkit.BaseModel):
+    """Public datasets of one organization on one day (migration 0004)."""
+    __tablename__ = "ikoma_kpi_snapshot"
+
+    day = Column(Date, primary_key=True)
+    organization_id = Column(UnicodeText, primary_key=True)
+    public_datasets = Column(Integer, nullable=False)
+    backfilled = Column(Boolean, nullable=False, default=False)
+
+
+class QualityScore(toolkit.BaseModel):
+    """A dataset's MQA score on the day it was scored (migration 0005)."""
+    __tablename__ = "ikoma_quality_score"
+
+    package_id = Column(UnicodeText, primary_key=True)
+    day = Column(Date, primary_key=True)
+    points = Column(Integer, nullable=False)
+    rating = Column(UnicodeText, nullable=False)
+    indicators = Column(UnicodeText, nullable=False)  # JSON {indicator: share or null}
+
+    @classmethod
+    def latest(cls, package_id: str) -> Optional["QualityScore"]:
+        return (model.Session.query(cls).filter(cls.package_id == package_id).order_by(cls.day.desc()).first())
+
+
+class LinkCheck(toolkit.BaseModel):
+    """The link checker's last answer for one URL (migration 0005)."""
+    __tablename__ = "ikoma_link_check"
+
+    url = Column(UnicodeText, primary_key=True)
+    status = Column(Integer)  # HTTP status; None when no answer (see error)
+    error = Column(UnicodeText)
+    checked = Column(DateTime, nullable=False)

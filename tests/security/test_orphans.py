@@ -76,14 +76,14 @@ def test_validation_show_is_404_for_a_resource_that_is_not_there(app, checked, s
 
 
 def test_migration_removes_orphans_and_then_the_database_removes_them(checked, ckan_ini, sysadmin):
-    """0004 deletes rows left by earlier versions, then foreign keys make PostgreSQL cascade."""
+    """0006 deletes rows left by earlier versions, then foreign keys make PostgreSQL cascade."""
     def ckan(*args):
         result = subprocess.run([CKAN, "-c", ckan_ini, *args], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
 
     kept, gone = checked["resources"]
     model.Session.remove()
-    ckan("db", "downgrade", "-p", "ikoma", "-v", "0003_harvest_pages")
+    ckan("db", "downgrade", "-p", "ikoma", "-v", "0005_quality")
     try:
         model.Session.remove()
         call_action("resource_delete", context={"user": sysadmin["name"]}, id=gone["id"])

@@ -30,10 +30,56 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     return row.as_dict()
 
 
+@toolkit.side_effect_free
+def ikoma_kpi_show(context, data_dict) -> dict[str, Any]:
+    """オープンデータ公開件数: public datasets now, per organization and per month (as /region shows).
+
+    :returns: total, own (the municipality running the site), organizations, months, monthly
+    """
+    from ckanext.ikoma.region.kpi import kpi
+
+    toolkit.check_access("ikoma_kpi_show", context, data_dict)
+    return kpi().as_dict()
+
+
+@toolkit.side_effect_free
+def ikoma_coverage_show(context, data_dict) -> dict[str, Any]:
+    """Standard datasets by organization: which datasets declare which standard, and what is missing.
+
+    :returns: standards, organizations (each with its datasets per standard and the missing ones), totals
+    """
+    from ckanext.ikoma.region.coverage import coverage
+
+    toolkit.check_access("ikoma_coverage_show", context, data_dict)
+    return coverage().as_dict()
+
+
+@toolkit.side_effect_free
+def ikoma_quality_show(context, data_dict) -> dict[str, Any]:
+    """Metadata quality (MQA for Japan): of one dataset (`id`), else per organization and for the region.
+
+    :param id: a dataset name or id (optional)
+    :returns: points, rating and missed indicators of the dataset; or region, organizations, indicators
+    """
+    from ckanext.ikoma.quality import summary
+
+    toolkit.check_access("ikoma_quality_show", context, data_dict)
+    if data_dict.get("id"):
+        dataset = toolkit.get_action("package_show")(dict(context), {"id": data_dict["id"]})
+        quality = summary.dataset_quality(dataset["id"])
+        if quality is None:
+            raise toolkit.ObjectNotFound(toolkit._("This dataset has not been scored yet"))
+        return quality
+    return {"region": summary.region(), "indicators": summary.indicator_shares(),
+            "organizations": [o.__dict__ for o in summary.organizations()]}
+
+
 def get_actions() -> dict[str, Any]:
     from ckanext.ikoma.logic import harvest_access, harvest_sources, purge
 
-    actions = {"ikoma_validation_show": ikoma_validation_show, **purge.ACTIONS}
+    actions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": ikoma_kpi_show,
+               "ikoma_coverage_show": ikoma_coverage_show, "ikoma_quality_show": ikoma_quality_show,
+               **purge.ACTIONS}
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
         actions.update(harvest_access.ACTIONS)

@@ -15,8 +15,15 @@ def ikoma_validation_show(context, data_dict):
     return {"success": True}
 
 
+@toolkit.auth_allow_anonymous_access
+def public_figures(context, data_dict):
+    """Figures built from public datasets only: anyone may read them."""
+    return {"success": True}
+
+
 def get_auth_functions():
-    functions = {"ikoma_validation_show": ikoma_validation_show}
+    functions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": public_figures,
+                 "ikoma_coverage_show": public_figures, "ikoma_quality_show": public_figures}
     if plugins.plugin_loaded("harvest"):
         from ckanext.ikoma.logic import harvest_access
 

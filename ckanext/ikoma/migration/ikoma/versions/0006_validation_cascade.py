@@ -2,15 +2,15 @@
 removed, then foreign keys to resource.id and package.id with ON DELETE CASCADE (deferrable: a row
 may be written in the same transaction as its resource) let PostgreSQL remove the rest on purge.
 
-Revision ID: 0004_validation_cascade
-Revises: 0003_harvest_pages
+Revision ID: 0006_validation_cascade
+Revises: 0005_quality
 Create Date: 2026-12-02
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_validation_cascade"
-down_revision = "0003_harvest_pages"
+revision = "0006_validation_cascade"
+down_revision = "0005_quality"
 branch_labels = None
 depends_on = None
 
