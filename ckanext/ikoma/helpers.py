@@ -46,6 +46,14 @@ def ikoma_harvest_unmapped(pkg: dict[str, Any]) -> dict[str, list[str]]:
     return read_unmapped(pkg.get("harvest_unmapped"))
 
 
+def ikoma_safe_url(value: Any) -> str:
+    """The value when it may be a link target (an http(s) URL), else '': values stored before URLs
+    were checked, or sent by another catalog, never become a javascript: or data: link."""
+    from ckanext.ikoma.jp.contact import safe_link
+
+    return safe_link(value)
+
+
 def ikoma_as_list(value: Any) -> list[str]:
     """Stored JSON lists (and plain strings) as a list, for display snippets and forms."""
     if isinstance(value, list):

@@ -1,4 +1,4 @@
-"""The plugin's own tables: the latest validation of each resource (migration 0002), the
+"""The plugin's own tables: the latest validation of each resource (migrations 0002, 0006), the
 catalog pages the harvester read (0003), the daily KPI counts (0004), metadata-quality scores and
 link checks (0005)."""
 from __future__ import annotations
@@ -7,7 +7,7 @@ import datetime as dt
 import json
 from typing import Any, Optional
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, UnicodeText
+from sqlalchemy import Boolean, Column, Date, DateTime, ForeignKey, Integer, UnicodeText
 
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
@@ -15,11 +15,16 @@ import ckan.plugins.toolkit as toolkit
 PENDING, RUNNING, SUCCESS, FAILURE, ERROR = "pending", "running", "success", "failure", "error"
 
 
+def _owner(target: str) -> ForeignKey:
+    """A report goes with its resource and dataset: PostgreSQL deletes it when they are purged."""
+    return ForeignKey(target, ondelete="CASCADE", deferrable=True, initially="DEFERRED")
+
+
 class ResourceValidation(toolkit.BaseModel):
     __tablename__ = "ikoma_resource_validation"
 
-    resource_id = Column(UnicodeText, primary_key=True)
-    package_id = Column(UnicodeText, nullable=False, index=True)
+    resource_id = Column(UnicodeText, _owner("resource.id"), primary_key=True)
+    package_id = Column(UnicodeText, _owner("package.id"), nullable=False, index=True)
     standard = Column(UnicodeText, nullable=False)
     status = Column(UnicodeText, nullable=False)
     error_count = Column(Integer, nullable=False, default=0)
@@ -36,6 +41,21 @@ class ResourceValidation(toolkit.BaseModel):
     @classmethod
     def for_package(cls, package_id: str) -> list["ResourceValidation"]:
         return model.Session.query(cls).filter(cls.package_id == package_id).all()
+
+    @classmethod
+    def forget_removed(cls, package_id_or_name: str, everything: bool = False) -> None:
+        """Delete the rows of the dataset's resources that are no longer active (a resource deleted
+        or left out of an update), or all of them (the dataset is being deleted); in the action's
+        own transaction. Purges need nothing: the foreign keys cascade."""
+        package = model.Package.get(package_id_or_name)
+        if package is None:
+            return
+        doomed = model.Session.query(cls).filter(cls.package_id == package.id)
+        if not everything:
+            active = model.Session.query(model.Resource.id).filter(
+                model.Resource.package_id == package.id, model.Resource.state == "active")
+            doomed = doomed.filter(cls.resource_id.not_in(active.scalar_subquery()))
+        doomed.delete(synchronize_session=False)
 
     @classmethod
     def start(cls, resource_id: str, package_id: str, standard: str, commit: bool = True) -> "ResourceValidation":

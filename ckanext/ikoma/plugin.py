@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.ikoma import cli, compat, helpers, validators, views, vocabularies
+from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
 
@@ -77,11 +78,13 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         validation.enqueue_unchecked(context, pkg_dict)
 
     def after_dataset_update(self, context, pkg_dict):
+        ResourceValidation.forget_removed(pkg_dict["id"])  # a deleted resource's report goes with it
         validation.enqueue_unchecked(context, pkg_dict)
         catalog.dataset_left_if_not_public(pkg_dict)
 
     def after_dataset_delete(self, context, pkg_dict):
         catalog.forget_dataset(pkg_dict["id"])
+        ResourceValidation.forget_removed(pkg_dict["id"], everything=True)
 
     def before_dataset_index(self, pkg_dict):
         return compat.validated_harvest_source(validation.index_conformance(pkg_dict))

@@ -59,6 +59,8 @@ ikoma_phone = _from_check(contact.normalize_phone)
 ikoma_postal_code = _from_check(contact.normalize_postal_code)
 ikoma_email = _from_check(contact.normalize_email)
 ikoma_url = _from_check(contact.normalize_url)
+ikoma_uri = _from_check(contact.normalize_uri)
+ikoma_url_or_file = _from_check(contact.normalize_url_or_file)
 ikoma_date = _from_check(dates.normalize_date)
 ikoma_period = _from_check(dates.normalize_period)
 ikoma_time = _from_check(dates.normalize_time)
@@ -66,6 +68,13 @@ ikoma_corporate_number = _from_check(codes.normalize_corporate_number)
 ikoma_non_negative_integer = _from_check(numbers.normalize_non_negative_integer)
 ikoma_latitude = _from_check(geo.normalize_latitude)
 ikoma_longitude = _from_check(geo.normalize_longitude)
+
+
+def ikoma_resource_url(key, data, errors, context):
+    """A resource's link: an http(s) URL. An upload's url is its file name, which CKAN serves under
+    its own download URL, so it is left as it is."""
+    if data.get(key[:-1] + ("url_type",)) != "upload":
+        ikoma_url(key, data, errors, context)
 
 
 def _known_lg_code(value: str) -> str:

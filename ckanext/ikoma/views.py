@@ -210,23 +210,30 @@ def serves_catalog() -> bool:
 harvest_status_blueprint = Blueprint("ikoma_harvest", __name__, url_prefix="/neighbours")
 
 
+def _viewer() -> dict:
+    return {"user": toolkit.current_user.name if toolkit.current_user else ""}
+
+
 @harvest_status_blueprint.route("/")
 def harvest_index():
-    from ckanext.ikoma.logic.harvest_report import ikoma_sources, source_summary
+    from ckanext.ikoma.logic.harvest_report import source_summary, visible_sources
 
-    return toolkit.render("ikoma/harvest/index.html", {"statuses": [source_summary(s) for s in ikoma_sources()]})
+    return toolkit.render("ikoma/harvest/index.html",
+                          {"statuses": [source_summary(s) for s in visible_sources(_viewer())]})
 
 
 @harvest_status_blueprint.route("/<name>")
 def harvest_read(name):
     from ckanext.harvest.model import HarvestSource
-    from ckanext.ikoma.logic.harvest_report import source_status
+    from ckanext.ikoma.logic.harvest_report import allowed, source_status
 
     package = model.Package.get(name) if len(name) <= 100 and "\x00" not in name else None
     source = HarvestSource.get(package.id) if package is not None and package.type == "harvest" else None
-    if source is None or not source.active:
+    if source is None or not source.active or not allowed("harvest_source_show", _viewer(), source.id):
         return toolkit.abort(404, toolkit._("Harvest source not found"))
-    return toolkit.render("ikoma/harvest/read.html", {"status": source_status(source)})
+    # a source's curators see its private datasets too; everyone else the public ones
+    status = source_status(source, include_private=allowed("harvest_source_update", _viewer(), source.id))
+    return toolkit.render("ikoma/harvest/read.html", {"status": status})
 
 
 def get_blueprints():

@@ -62,13 +62,18 @@ def _add_dataset(g: Graph, catalog: URIRef, d: dict[str, Any]) -> None:
         g.add((publisher, RDF.type, FOAF.Organization))
         g.add((publisher, FOAF.name, Literal(NAMES.get(d["publisher_code"], d["publisher_code"]))))
         g.add((publisher, DCT.identifier, Literal(d["publisher_code"])))
-    if d.get("phone"):
+    if d.get("landing_page"):
+        g.add((ref, DCAT.landingPage, URIRef(d["landing_page"])))
+    if d.get("phone") or d.get("contact_url"):
         card = BNode()
         g.add((ref, DCAT.contactPoint, card))
         g.add((card, RDF.type, VCARD.Organization))
         g.add((card, VCARD.fn, Literal("情報政策課")))
+    if d.get("phone"):
         g.add((card, VCARD.hasTelephone, URIRef("tel:" + d["phone"].replace("-", ""))))
         g.add((card, VCARD.note, Literal(d["phone"])))
+    if d.get("contact_url"):
+        g.add((card, VCARD.hasURL, URIRef(d["contact_url"])))
     for url, fmt, title in d.get("distributions", []):
         dist = URIRef(url + "#distribution")
         g.add((ref, DCAT.distribution, dist))

@@ -2,7 +2,10 @@ import pytest
 from hypothesis import given, strategies as st
 
 from ckanext.ikoma.jp import JpValueError
-from ckanext.ikoma.jp.contact import normalize_email, normalize_phone, normalize_postal_code, normalize_url
+from ckanext.ikoma.jp.contact import (
+    normalize_email, normalize_phone, normalize_postal_code, normalize_uri, normalize_url, normalize_url_or_file,
+    publishable_iri, safe_link,
+)
 from ckanext.ikoma.jp.geo import normalize_latitude, normalize_longitude
 from ckanext.ikoma.jp.numbers import normalize_non_negative_integer
 from ckanext.ikoma.jp.text import check_free_text
@@ -61,6 +64,31 @@ def test_url():
         with pytest.raises(JpValueError) as e:
             normalize_url(bad)
         assert e.value.code == "url_format"
+
+
+@pytest.mark.parametrize("value", [
+    "javascript:alert(1)", " JavaScript:alert(1)", "java\tscript:alert(1)", "\x01javascript:alert(1)",
+    "data:text/html;base64,PHNjcmlwdD4=", "vbscript:msgbox(1)", "file:///etc/passwd", "//evil.example/x",
+    "https://x.jp/>;<http://purl.org/dc/terms/title>\"injected", 'https://x.jp/"onmouseover="alert(1)',
+])
+def test_no_url_that_can_carry_script_or_break_out_is_a_link(value):
+    with pytest.raises(JpValueError) as e:
+        normalize_url(value)
+    assert e.value.code in ("url_format", "url_characters")
+    assert safe_link(value) == ""
+    assert not publishable_iri(value.strip())
+    with pytest.raises(JpValueError):
+        normalize_uri(value)
+    with pytest.raises(JpValueError):
+        normalize_url_or_file(value)
+
+
+def test_uris_may_be_urns_and_url_fields_may_hold_an_uploaded_file_name():
+    assert normalize_uri("urn:uuid:6e8bc430-9c3a-11d9-9669-0800200c9a66").startswith("urn:uuid:")
+    assert normalize_uri("https://data.example.jp/d/1") == "https://data.example.jp/d/1"
+    assert normalize_url_or_file("2026-12-01-120000.000000logo.png") == "2026-12-01-120000.000000logo.png"
+    assert publishable_iri("mailto:opendata@example.jp") and publishable_iri("tel:+81743741111")
+    assert safe_link("mailto:opendata@example.jp") == ""  # links to mail are written by their own snippet
 
 
 def test_ikoma_city_hall_is_inside_japan():

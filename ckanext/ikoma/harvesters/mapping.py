@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from typing import Any, Optional
 
 from ckanext.ikoma.jp.codes import is_valid_lg_code
+from ckanext.ikoma.jp.contact import normalize_uri, safe_link
+from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.vocabularies import local_governments
 
 # Keys of the parsed dict that are the Ikoma schema's (everything else is provenance or unmapped).
@@ -105,6 +107,29 @@ def read_unmapped(text: Any) -> dict[str, list[str]]:
     return loaded if isinstance(loaded, dict) else {}
 
 
+def _is_uri(value: str) -> bool:
+    try:
+        normalize_uri(value)
+    except JpValueError:
+        return False
+    return True
+
+
+# Link fields and how each is checked: a neighbour's javascript:, data: … value is never stored
+# (it is dropped and kept in unmapped, so the curator sees it as text), the dataset still imported.
+DATASET_LINKS = {"url": safe_link, "contact_url": safe_link}
+RESOURCE_LINKS = {"url": safe_link, "uri": _is_uri}
+
+
+def drop_unsafe_links(record: dict[str, Any], checks: dict[str, Any], unmapped: dict[str, list[str]],
+                      prefix: str = "") -> None:
+    for key, check in checks.items():
+        value = record.get(key)
+        if _filled(value) and not check(str(value)):
+            unmapped.setdefault(prefix + key, []).append(str(value))
+            record[key] = ""
+
+
 def content_hash(dataset: dict[str, Any]) -> str:
     """Of everything harvested (not of when or by whom): the same upstream data gives the same hash."""
     return hashlib.sha256(json.dumps(dataset, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()
@@ -144,9 +169,10 @@ def map_dataset(parsed: dict[str, Any], *, fixed_code: Optional[str] = None, fal
         dataset["license_id"] = "other"  # a licence we could not name: never claim the default one
     if not _filled(dataset.get("notes")):
         dataset["notes"] = dataset.get("title", "")
+    drop_unsafe_links(dataset, DATASET_LINKS, unmapped)
     if not any(_filled(dataset.get(k)) for k in ("contact_phone", "contact_email", "contact_url")):
         # somewhere to ask about the data: its page upstream
-        dataset["contact_url"] = dataset.get("url") or (identifier if identifier.startswith("http") else "")
+        dataset["contact_url"] = dataset.get("url") or safe_link(identifier)
     governments = local_governments()
     spatial = [c for c in dataset.get("spatial_lg_codes") or [] if c in governments]
     wrong = [c for c in dataset.get("spatial_lg_codes") or [] if c not in governments]
@@ -159,9 +185,13 @@ def map_dataset(parsed: dict[str, Any], *, fixed_code: Optional[str] = None, fal
         kept.setdefault("url", resource.get("download_url") or resource.get("access_url") or "")
         kept.setdefault("name", kept.get("format") or dataset.get("title", ""))
         kept.setdefault("description", kept["name"])
+        drop_unsafe_links(kept, RESOURCE_LINKS, unmapped, prefix="resources.")
         dataset["resources"].append(kept)
 
     original_uri = str(parsed.get("ikoma_source") or parsed.get("uri") or _extra(parsed, "uri") or "")
+    if original_uri and not _is_uri(original_uri):
+        unmapped.setdefault("harvest_original_uri", []).append(original_uri)
+        original_uri = ""
     identity = f"{identifier}@{code}"
     digest = content_hash({"dataset": dataset, "unmapped": unmapped, "identity": identity, "uri": original_uri})
     return Harvested(identity, code, original_uri, digest, dataset, unmapped)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import ckan.model as model
 import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
@@ -19,6 +20,9 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
     if not isinstance(resource_id, str) or len(resource_id) > 100 or any(ord(c) < 32 for c in resource_id):
         raise toolkit.ValidationError({"resource_id": ["リソースIDではありません / not a resource id"]})
+    resource = model.Resource.get(resource_id)
+    if resource is None or resource.state != "active":  # purged, deleted or never there
+        raise toolkit.ObjectNotFound(toolkit._("Resource not found"))
     toolkit.check_access("ikoma_validation_show", context, {"resource_id": resource_id})
     row = ResourceValidation.get(resource_id)
     if row is None:
@@ -71,11 +75,12 @@ def ikoma_quality_show(context, data_dict) -> dict[str, Any]:
 
 
 def get_actions() -> dict[str, Any]:
-    from ckanext.ikoma.logic import harvest_sources, purge
+    from ckanext.ikoma.logic import harvest_access, harvest_sources, purge
 
     actions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": ikoma_kpi_show,
                "ikoma_coverage_show": ikoma_coverage_show, "ikoma_quality_show": ikoma_quality_show,
                **purge.ACTIONS}
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
+        actions.update(harvest_access.ACTIONS)
     return actions

@@ -1,6 +1,8 @@
-"""Auth functions: a validation report is visible to whoever may see its resource."""
+"""Auth functions: a validation report is visible to whoever may see its resource; ckanext-harvest's
+open ones are closed in logic/harvest_access.py."""
 from __future__ import annotations
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 
 
@@ -20,5 +22,10 @@ def public_figures(context, data_dict):
 
 
 def get_auth_functions():
-    return {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": public_figures,
-            "ikoma_coverage_show": public_figures, "ikoma_quality_show": public_figures}
+    functions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": public_figures,
+                 "ikoma_coverage_show": public_figures, "ikoma_quality_show": public_figures}
+    if plugins.plugin_loaded("harvest"):
+        from ckanext.ikoma.logic import harvest_access
+
+        functions.update(harvest_access.auth_functions())
+    return functions

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import sqlalchemy as sa
 
 import ckan.model as model
+import ckan.plugins.toolkit as toolkit
 from ckanext.harvest.model import (
     HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError, HarvestObjectExtra, HarvestSource,
 )
@@ -52,6 +53,19 @@ def ikoma_sources() -> list[HarvestSource]:
             .order_by(HarvestSource.title).all())
 
 
+def allowed(action: str, context: dict[str, Any], source_id: str) -> bool:
+    try:
+        toolkit.check_access(action, dict(context), {"id": source_id})
+    except (toolkit.NotAuthorized, toolkit.ObjectNotFound):
+        return False
+    return True
+
+
+def visible_sources(context: dict[str, Any]) -> list[HarvestSource]:
+    """The sources the viewer may see: a private source only for its organization's members."""
+    return [source for source in ikoma_sources() if allowed("harvest_source_show", context, source.id)]
+
+
 def last_job(source_id: str) -> Optional[HarvestJob]:
     return (model.Session.query(HarvestJob).filter(HarvestJob.source_id == source_id)
             .order_by(HarvestJob.created.desc()).first())
@@ -76,20 +90,23 @@ def job_counts(job: HarvestJob) -> dict[str, int]:
     return counts
 
 
-def job_errors(job: HarvestJob) -> list[dict[str, Any]]:
-    """Errors grouped by kind: [{kind, label_ja, label_en, errors: [{message, dataset, package}]}]."""
+def job_errors(job: HarvestJob, include_private: bool = True) -> list[dict[str, Any]]:
+    """Errors grouped by kind: [{kind, label_ja, label_en, errors: [{message, dataset, package}]}];
+    without include_private, a private dataset is not named (its identity upstream still is)."""
     groups: "OrderedDict[str, list]" = OrderedDict((kind, []) for kind in ERROR_KINDS)
     for error in (model.Session.query(HarvestGatherError).filter(HarvestGatherError.harvest_job_id == job.id)
                   .order_by(HarvestGatherError.created)):
         groups.setdefault(error_kind(error.message), []).append(
             {"message": _message(error.message), "dataset": None, "package": None})
-    rows = (model.Session.query(HarvestObjectError.message, HarvestObject.guid, model.Package.name)
+    rows = (model.Session.query(HarvestObjectError.message, HarvestObject.guid, model.Package.name,
+                                model.Package.private, model.Package.state)
             .join(HarvestObject, HarvestObject.id == HarvestObjectError.harvest_object_id)
             .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.harvest_job_id == job.id).order_by(HarvestObject.guid))
-    for message, guid, package_name in rows:
+    for message, guid, package_name, private, state in rows:
+        shown = include_private or (not private and state == "active")
         groups.setdefault(error_kind(message), []).append(
-            {"message": _message(message), "dataset": guid, "package": package_name})
+            {"message": _message(message), "dataset": guid, "package": package_name if shown else None})
     return [{"kind": kind, "label_ja": kind_label(kind, "ja"), "label_en": kind_label(kind, "en"), "errors": errors}
             for kind, errors in groups.items() if errors]
 
@@ -98,8 +115,9 @@ def _message(text: str) -> str:
     return text.split("] ", 1)[1] if text.startswith("[") and "] " in text else text
 
 
-def unmapped_values(source_id: str) -> list[dict[str, Any]]:
-    """The source's datasets that had values the schema could not take: [{package, title, fields}]."""
+def unmapped_values(source_id: str, include_private: bool = True) -> list[dict[str, Any]]:
+    """The source's datasets that had values the schema could not take: [{package, title, fields}]
+    (public ones only, without include_private)."""
     query = (model.Session.query(model.Package.name, model.Package.title)
              .join(HarvestObject, HarvestObject.package_id == model.Package.id))
     query, unmapped = extra_value(query, model.Package, "harvest_unmapped")
@@ -107,6 +125,8 @@ def unmapped_values(source_id: str) -> list[dict[str, Any]]:
             .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True),
                     unmapped != "", model.Package.state == "active")
             .order_by(model.Package.name))
+    if not include_private:
+        rows = rows.filter(model.Package.private.is_(False))
     out = []
     for name, title, value in rows:
         fields = sorted(read_unmapped(value))
@@ -126,11 +146,12 @@ def source_summary(source: HarvestSource) -> dict[str, Any]:
     }
 
 
-def source_status(source: HarvestSource) -> dict[str, Any]:
-    """A neighbour's own page: the summary, the last job's errors and the unmapped values."""
+def source_status(source: HarvestSource, include_private: bool = True) -> dict[str, Any]:
+    """A neighbour's own page: the summary, the last job's errors and the unmapped values. Private
+    datasets (a copy withdrawn upstream, or made private here) are named only with include_private."""
     status = source_summary(source)
-    status["errors"] = job_errors(status["job"]) if status["job"] else []
-    status["unmapped"] = unmapped_values(source.id)
+    status["errors"] = job_errors(status["job"], include_private) if status["job"] else []
+    status["unmapped"] = unmapped_values(source.id, include_private)
     return status
 
 

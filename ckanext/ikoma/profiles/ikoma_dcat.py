@@ -32,6 +32,7 @@ from ckanext.ikoma import vocabularies
 from ckanext.ikoma.jp.dates import date_of
 from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.helpers import ikoma_as_list as _as_list  # stored JSON lists
+from ckanext.ikoma.profiles.publishable import drop_unpublishable_iris, with_publishable_uris
 
 JA, EN = "ja", "en"
 IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
@@ -139,6 +140,7 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         return view
 
     def graph_from_dataset(self, dataset_dict, dataset_ref):
+        dataset_dict = with_publishable_uris(dataset_dict)
         super().graph_from_dataset(self._stock_view(dataset_dict), dataset_ref)
         g, d = self.g, dataset_dict
 
@@ -181,6 +183,7 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             ref = URIRef(resource_uri(resource))
             self._graph_distribution(d, resource, ref)
             self._set(ref, SCHEMA.position, Literal(position))  # RDF keeps no order; CKAN does
+        drop_unpublishable_iris(g, dataset_ref)
 
     def _graph_harvest_provenance(self, d, dataset_ref) -> None:
         """A harvested dataset names its origin, so that whoever harvests Ikoma next finds the same
