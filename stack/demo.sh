@@ -66,6 +66,10 @@ say "neighbour catalog at http://127.0.0.1:$NEIGHBOUR_PORT/catalog-1.ttl; harves
 "${CKAN[@]}" ikoma neighbours sync --file "$ROOT/ckanext/ikoma/demo/neighbours.yaml" | tail -n 1
 "${CKAN[@]}" harvester job harvest-293423 >/dev/null 2>&1 || true  # refused while one is still running
 start_process harvest-run bash -c "while sleep 30; do '$VENV/bin/ckan' -c '$INI' harvester run; done"
+# The KPI on /region: today's counts now (the first run reconstructs the past), then hourly (cron
+# runs `ckan ikoma stats snapshot` once a day on a real site; the same day is replaced, not added).
+"${CKAN[@]}" ikoma stats snapshot | tail -n 1
+start_process stats-snapshot bash -c "while sleep 3600; do '$VENV/bin/ckan' -c '$INI' ikoma stats snapshot; done"
 
 cat <<MSG
 

@@ -141,6 +141,24 @@ def catalog_dump():
 
 
 @ikoma.group()
+def stats():
+    """Figures of the region (/region)."""
+
+
+@stats.command("snapshot")
+def stats_snapshot():
+    """Store today's count of public datasets per organization (the KPI), once a day from cron;
+    the first run also reconstructs the past from the database. Running it again replaces today's."""
+    from ckanext.ikoma.region.kpi import snapshot
+
+    click.echo("counting public datasets per organization …")
+    day, organizations, backfilled = snapshot()
+    if backfilled:
+        click.echo(f"{backfilled} earlier days reconstructed from dataset creation and deletion dates")
+    click.echo(f"{day}: {organizations} organizations counted")
+
+
+@ikoma.group()
 def neighbours():
     """Neighbouring municipalities (vocab/neighbours.yaml)."""
 

@@ -1,12 +1,12 @@
-"""The plugin's own tables: the latest validation of each resource (migration 0002) and the
-catalog pages the harvester read (0003)."""
+"""The plugin's own tables: the latest validation of each resource (migration 0002), the
+catalog pages the harvester read (0003) and the daily KPI counts (0004)."""
 from __future__ import annotations
 
 import datetime as dt
 import json
 from typing import Any, Optional
 
-from sqlalchemy import Column, DateTime, Integer, UnicodeText
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, UnicodeText
 
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
@@ -84,3 +84,13 @@ class HarvestPage(toolkit.BaseModel):
     @classmethod
     def for_source(cls, source_id: str) -> dict[str, "HarvestPage"]:
         return {page.url: page for page in model.Session.query(cls).filter(cls.source_id == source_id)}
+
+
+class KpiSnapshot(toolkit.BaseModel):
+    """Public datasets of one organization on one day (migration 0004)."""
+    __tablename__ = "ikoma_kpi_snapshot"
+
+    day = Column(Date, primary_key=True)
+    organization_id = Column(UnicodeText, primary_key=True)
+    public_datasets = Column(Integer, nullable=False)
+    backfilled = Column(Boolean, nullable=False, default=False)

@@ -135,3 +135,12 @@ def test_a_private_dataset_shown_to_its_editor_is_not_publicly_cacheable(app, cr
 def test_public_pages_stay_publicly_cacheable(app, datasets):
     for url in ("/catalog.ttl", "/dataset/ds-0.ttl"):
         assert "public" in app.get(url).headers["Cache-Control"]
+
+
+def test_the_stock_profile_alone_renders_a_distribution_with_a_byte_size(app, create_dataset, clean_index, clean_redis):
+    """?profiles=euro_dcat_ap_3 once answered 500 ("dictionary changed size during iteration")."""
+    create_dataset(name="sized", resources=[{"url": "https://example.org/a.csv", "name": "CSV", "description": "CSV",
+                                             "format": "CSV", "size": "2048", "mimetype": "text/csv"}])
+    for url in ("/dataset/sized.ttl?profiles=euro_dcat_ap_3", "/catalog.ttl?profiles=euro_dcat_ap_3"):
+        response = app.get(url, status=None)
+        assert response.status_code == 200 and "2048" in response.get_data(as_text=True), url

@@ -26,10 +26,35 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     return row.as_dict()
 
 
+@toolkit.side_effect_free
+def ikoma_kpi_show(context, data_dict) -> dict[str, Any]:
+    """オープンデータ公開件数: public datasets now, per organization and per month (as /region shows).
+
+    :returns: total, own (the municipality running the site), organizations, months, monthly
+    """
+    from ckanext.ikoma.region.kpi import kpi
+
+    toolkit.check_access("ikoma_kpi_show", context, data_dict)
+    return kpi().as_dict()
+
+
+@toolkit.side_effect_free
+def ikoma_coverage_show(context, data_dict) -> dict[str, Any]:
+    """Standard datasets by organization: which datasets declare which standard, and what is missing.
+
+    :returns: standards, organizations (each with its datasets per standard and the missing ones), totals
+    """
+    from ckanext.ikoma.region.coverage import coverage
+
+    toolkit.check_access("ikoma_coverage_show", context, data_dict)
+    return coverage().as_dict()
+
+
 def get_actions() -> dict[str, Any]:
     from ckanext.ikoma.logic import harvest_sources, purge
 
-    actions = {"ikoma_validation_show": ikoma_validation_show, **purge.ACTIONS}
+    actions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": ikoma_kpi_show,
+               "ikoma_coverage_show": ikoma_coverage_show, **purge.ACTIONS}
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
     return actions

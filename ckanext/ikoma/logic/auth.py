@@ -13,5 +13,12 @@ def ikoma_validation_show(context, data_dict):
     return {"success": True}
 
 
+@toolkit.auth_allow_anonymous_access
+def public_figures(context, data_dict):
+    """Figures built from public datasets only: anyone may read them."""
+    return {"success": True}
+
+
 def get_auth_functions():
-    return {"ikoma_validation_show": ikoma_validation_show}
+    return {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": public_figures,
+            "ikoma_coverage_show": public_figures}
