@@ -46,6 +46,14 @@ _BY_TYPE: dict[str, tuple[Callable[[str], str], str]] = {
 FREE_WHEN_UNREADABLE = {"weekdays"}
 
 
+FORMULA_FINDING: list[Finding] = [("warning", "csv_formula", {})]
+
+
+def is_formula(value: str) -> bool:
+    """=HYPERLINK(…) and friends run when the CSV is opened in a spreadsheet; -5 and +81 do not."""
+    return value[:1] in _FORMULA_START and not _NUMBER.match(value)
+
+
 def _normalizer_for(column) -> Optional[tuple[Callable[[str], str], str]]:
     if column.format == "lg_code":
         return (lambda v: codes.normalize_lg_code(v, known=local_governments())), "rule_lg_code"
@@ -99,6 +107,8 @@ def _choice_check(column) -> CellCheck:
     def check(value: str) -> Optional[list[Finding]]:
         if value in allowed:
             return None
+        if is_formula(value):
+            return FORMULA_FINDING
         folded = fold_width(value)
         if folded in allowed:
             return fix(value, folded, rule)
@@ -109,20 +119,11 @@ def _choice_check(column) -> CellCheck:
     return check
 
 
-FORMULA_FINDING: list[Finding] = [("warning", "csv_formula", {})]
-
-
-def is_formula(value: str) -> bool:
-    """=HYPERLINK(…) and friends run when the CSV is opened in a spreadsheet; -5 and +81 do not."""
-    return value[:1] in _FORMULA_START and not _NUMBER.match(value)
-
-
 def build_cell_check(column, required: bool = False) -> Optional[CellCheck]:
     """The check for one column: type and format, allowed values, pattern, formula injection.
     None for free text, whose only check is `is_formula` (the engine runs that one in bulk)."""
     if column.type == "enum":
-        check_one = _choice_check(column)
-        return _each(column.separator, _formula_first(check_one))
+        return _each(column.separator, _choice_check(column))
     normalizer = _normalizer_for(column)
     pattern = re.compile(column.pattern) if column.pattern else None
     is_date = column.type == "date"
@@ -132,6 +133,8 @@ def build_cell_check(column, required: bool = False) -> Optional[CellCheck]:
     blank_words = set() if required else cell_spellings().blank
 
     def check_one(value: str) -> Optional[list[Finding]]:
+        if is_formula(value):
+            return FORMULA_FINDING
         if value.strip() in blank_words:
             return fix(value, "", "rule_blank")
         try:
@@ -153,13 +156,7 @@ def build_cell_check(column, required: bool = False) -> Optional[CellCheck]:
             return [("error", e.code, e.params)]
         return None
 
-    return _each(column.separator, _formula_first(check_one))
-
-
-def _formula_first(check: CellCheck) -> CellCheck:
-    def checked(value: str) -> Optional[list[Finding]]:
-        return FORMULA_FINDING if is_formula(value) else check(value)
-    return checked
+    return _each(column.separator, check_one)
 
 
 def _each(separator: Optional[str], check_one: CellCheck) -> CellCheck:

@@ -130,17 +130,22 @@ def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[
         writer = csv.writer(out, lineterminator="\r\n" if first_line.endswith("\r\n") else "\n")
         writer.writerow(match.canonical_header(header))
     checker = BatchChecker(header, match, report, writer)
+    batch_rows, batch_lines, batch_size = checker.rows, checker.lines, checker.BATCH
     width, end = len(header), reader.line_num
     try:
         for row in reader:
             line, end = end + 1, reader.line_num  # a quoted cell may span lines: the row starts here
-            if len(row) != width and (not row or (len(row) == 1 and not row[0])):
-                continue  # blank line
-            if undecodable and any("\ufffd" in cell for cell in row):
+            if len(row) != width:
+                if not row or (len(row) == 1 and not row[0]):
+                    continue  # blank line
+                row = checker.ragged(row, line)
+            if undecodable and any("\ufffd" in cell for cell in row if cell):
                 report.add_error("csv_undecodable", row=checker.count + 1, line=line, encoding=undecodable)
-                checker.add(row, line, failed=True)
-            else:
-                checker.add(row, line)
+                checker.fail_next()
+            batch_rows.append(row)
+            batch_lines.append(line)
+            if len(batch_rows) >= batch_size:
+                checker.flush()
     except csv.Error as e:
         report.add_error("csv_parse_error", line=reader.line_num, detail=str(e))
     checker.flush()

@@ -37,28 +37,27 @@ class BatchChecker:
                 continue
             required = column_level(column, match.layout) == "required"
             self.plan.append((i, header[i], required and not column.is_flag, {}, build_cell_check(column, required)))
-        self.rows: list[list[Optional[str]]] = []
+        self.rows: list[list[Optional[str]]] = []  # the batch, appended to by the engine's loop
         self.lines: list[int] = []
         self.raw: dict[int, list[str]] = {}  # batch index -> the row as written, for ragged rows
         self.failed: set[int] = set()  # batch indices of rows with an error
-        self.count = 0  # data rows so far
+        self.flushed = 0  # data rows of the batches before this one
 
-    def add(self, row: list[str], line: int, failed: bool = False) -> None:
-        self.count += 1
-        index = len(self.rows)
-        if len(row) != self.width:
-            row = self._ragged(row, line, index)
-        if failed:
-            self.failed.add(index)
-        self.rows.append(row)
-        self.lines.append(line)
-        if len(self.rows) >= self.BATCH:
-            self.flush()
+    @property
+    def count(self) -> int:
+        """Data rows so far."""
+        return self.flushed + len(self.rows)
 
-    def _ragged(self, row: list[str], line: int, index: int) -> list[Optional[str]]:
-        """A row of the wrong length. Empty cells past the header are dropped with a warning (their
-        meaning is certain); other cells past it, or missing cells, are an error that shows them."""
-        width, where = self.width, {"row": self.count, "line": line}
+    def fail_next(self) -> None:
+        """The row about to be added has an error found outside the cells (undecodable bytes)."""
+        self.failed.add(len(self.rows))
+
+    def ragged(self, row: list[str], line: int) -> list[Optional[str]]:
+        """A row of the wrong length, about to be added. Empty cells past the header are dropped
+        with a warning (their meaning is certain); other cells past it, or missing cells, are an
+        error that shows them."""
+        index, width = len(self.rows), self.width
+        where = {"row": self.count + 1, "line": line}
         if len(row) > width:
             extra = row[width:]
             if not any(c.strip() for c in extra):
@@ -78,7 +77,7 @@ class BatchChecker:
         if not self.rows:
             return
         columns = list(zip(*self.rows))
-        first_row = self.count - len(self.rows) + 1
+        first_row = self.flushed + 1
         findings: list[tuple[int, int, str, str, Any]] = []  # (batch index, plan position, name, value, found)
         replacements: list[tuple[int, dict[str, str]]] = []  # (column index, value -> fix)
         for position, (index, name, required, seen, check) in enumerate(self.plan):
@@ -107,6 +106,7 @@ class BatchChecker:
         self.report.rows_with_errors += len(self.failed)
         if self.writer is not None:
             self._write(replacements)
+        self.flushed += len(self.rows)
         self.rows.clear()
         self.lines.clear()
         self.raw.clear()
