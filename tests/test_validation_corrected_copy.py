@@ -13,24 +13,14 @@ from ckan.tests.helpers import call_action
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
-def upload(app, sysadmin, dataset, filename, name="CSV"):
-    with open(os.path.join(DATA, filename), "rb") as f:
-        response = app.post("/api/3/action/resource_create", headers={"Authorization": sysadmin["token"]}, data={
-            "package_id": dataset["id"], "name": name, "description": "アップロード", "format": "CSV",
-            "upload": (io.BytesIO(f.read()), filename),
-        })
-    assert response.status_code == 200, response.body
-    return response.json["result"]
-
-
 def normalized_url(dataset, resource):
     return f"/dataset/{dataset['name']}/resource/{resource['id']}/normalized.csv"
 
 
 def test_the_resource_page_offers_the_corrected_copy(app, sysadmin, create_dataset, clean_queues, clean_index,
-                                                     run_worker):
+                                                     run_worker, upload_csv):
     dataset = create_dataset(name="toilets-fixable", conforms_to="13", resources=[])
-    resource = upload(app, sysadmin, dataset, "toilets_fixable.csv")
+    resource = upload_csv(dataset, "toilets_fixable.csv")
     run_worker()
     page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}").body
     assert "修正版CSVをダウンロード" in page
@@ -57,9 +47,9 @@ def test_the_resource_page_offers_the_corrected_copy(app, sysadmin, create_datas
 
 
 def test_the_corrected_copy_of_a_private_dataset_is_for_its_members(app, sysadmin, create_dataset, clean_queues,
-                                                                    run_worker):
+                                                                    run_worker, upload_csv):
     dataset = create_dataset(name="private-aed", conforms_to="08", private=True, resources=[])
-    resource = upload(app, sysadmin, dataset, "aed_cp932_nec.csv")
+    resource = upload_csv(dataset, "aed_cp932_nec.csv")
     run_worker()
     assert app.get(normalized_url(dataset, resource), status=None).status_code == 404
     other = factories.UserWithToken()
@@ -71,9 +61,9 @@ def test_the_corrected_copy_of_a_private_dataset_is_for_its_members(app, sysadmi
 
 
 def test_no_corrected_copy_of_another_dataset_resource_or_an_unreadable_file(app, sysadmin, create_dataset,
-                                                                             clean_queues, run_worker):
+                                                                             clean_queues, run_worker, upload_csv):
     shelters = create_dataset(name="shelters-mixed", conforms_to="03", resources=[])
-    mixed = upload(app, sysadmin, shelters, "mixed_encodings.csv")
+    mixed = upload_csv(shelters, "mixed_encodings.csv")
     other = create_dataset(name="other-dataset", conforms_to="03", resources=[])
     run_worker()
     assert "修正版CSVをダウンロード" not in app.get(f"/dataset/shelters-mixed/resource/{mixed['id']}").body
@@ -94,9 +84,9 @@ def test_the_corrected_copy_of_a_linked_file_is_fetched_as_the_check_fetches_it(
 
 
 def test_a_csv_of_a_dataset_without_a_standard_gets_a_suggestion_for_the_curator(
-        app, sysadmin, create_dataset, clean_queues, clean_index, run_worker):
+        app, sysadmin, create_dataset, clean_queues, clean_index, run_worker, upload_csv):
     dataset = create_dataset(name="undeclared-aed", conforms_to="", resources=[])
-    resource = upload(app, sysadmin, dataset, "aed_cp932_nec.csv")
+    resource = upload_csv(dataset, "aed_cp932_nec.csv")
     run_worker()
     suggestion = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert (suggestion["status"], suggestion["standard"]) == ("suggested", "08")
@@ -118,9 +108,9 @@ def test_a_csv_of_a_dataset_without_a_standard_gets_a_suggestion_for_the_curator
     assert call_action("ikoma_validation_show", resource_id=resource["id"])["status"] == "success"
 
 
-def test_a_csv_of_no_standard_gets_no_suggestion(app, sysadmin, create_dataset, clean_queues, run_worker):
+def test_a_csv_of_no_standard_gets_no_suggestion(app, sysadmin, create_dataset, clean_queues, run_worker, upload_csv):
     dataset = create_dataset(name="plain-table", conforms_to="", resources=[])
-    resource = upload(app, sysadmin, dataset, "wide_header.csv")
+    resource = upload_csv(dataset, "wide_header.csv")
     run_worker()
     with pytest.raises(Exception):
         call_action("ikoma_validation_show", resource_id=resource["id"])

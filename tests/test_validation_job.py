@@ -1,14 +1,8 @@
 """End to end: a CSV uploaded through the API is checked by a real CKAN worker (RQ on Redis), and
 the report is readable through the action, on the resource page and as a search facet."""
-import io
-import os
-
 import pytest
 
 from ckan.tests.helpers import call_action
-
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-DATA = os.path.join(REPO, "tests", "data")
 
 
 @pytest.fixture
@@ -16,18 +10,8 @@ def toilets_dataset(create_dataset, clean_queues, clean_index):
     return create_dataset(name="ikoma-toilets", title="公衆トイレ一覧", conforms_to="13", resources=[])
 
 
-def upload(app, sysadmin, dataset, filename, name="公衆トイレ一覧（CSV）"):
-    with open(os.path.join(DATA, filename), "rb") as f:
-        response = app.post("/api/3/action/resource_create", headers={"Authorization": sysadmin["token"]}, data={
-            "package_id": dataset["id"], "name": name, "description": "アップロード", "format": "CSV",
-            "upload": (io.BytesIO(f.read()), filename),
-        })
-    assert response.status_code == 200, response.body
-    return response.json["result"]
-
-
-def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, sysadmin, toilets_dataset, run_worker):
-    resource = upload(app, sysadmin, toilets_dataset, "toilets_current_bom_errors.csv")
+def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, toilets_dataset, run_worker, upload_csv):
+    resource = upload_csv(toilets_dataset, "toilets_current_bom_errors.csv")
     pending = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert pending["status"] == "pending" and pending["standard"] == "13"
 
@@ -58,9 +42,10 @@ def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, sysadmin, toile
     assert download.status_code == 200 and download.get_data().startswith(b"\xef\xbb\xbf")
 
 
-def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(app, sysadmin, create_dataset, clean_queues, clean_index, run_worker):
+def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(create_dataset, clean_queues, clean_index, run_worker,
+                                                                upload_csv):
     dataset = create_dataset(name="ikoma-aed", conforms_to="08", resources=[])
-    resource = upload(app, sysadmin, dataset, "aed_legacy_sjis.csv", name="AED（Shift_JIS）")
+    resource = upload_csv(dataset, "aed_legacy_sjis.csv", name="AED（Shift_JIS）")
     run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert (result["status"], result["error_count"], result["warning_count"]) == ("success", 0, 1)
@@ -70,29 +55,30 @@ def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(app, sysadmin, cr
 
 @pytest.mark.parametrize("filename, code", [("zip_renamed.csv", "csv_zip"), ("binary.csv", "csv_binary"),
                                             ("mixed_encodings.csv", "csv_undecodable")])
-def test_broken_files_get_a_report_and_keep_the_file(app, sysadmin, toilets_dataset, filename, code, run_worker):
-    resource = upload(app, sysadmin, toilets_dataset, filename, name=filename)
+def test_broken_files_get_a_report_and_keep_the_file(toilets_dataset, filename, code, run_worker, upload_csv):
+    resource = upload_csv(toilets_dataset, filename, name=filename)
     run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "failure" and code in result["report"]["counts"]
     assert call_action("resource_show", id=resource["id"])["url_type"] == "upload"
 
 
-def test_non_csv_and_non_conforming_resources_are_not_checked(app, sysadmin, create_dataset, clean_queues):
+def test_non_csv_and_non_conforming_resources_are_not_checked(create_dataset, clean_queues, upload_csv):
     dataset = create_dataset(name="plain", conforms_to="", resources=[])
-    resource = upload(app, sysadmin, dataset, "shelters_clean.csv")
+    resource = upload_csv(dataset, "shelters_clean.csv")
     with pytest.raises(Exception):
         call_action("ikoma_validation_show", resource_id=resource["id"])
 
 
-def test_private_report_is_not_shown_to_anonymous_users(app, sysadmin, create_dataset, clean_queues):
+def test_private_report_is_not_shown_to_anonymous_users(app, create_dataset, clean_queues, upload_csv):
     dataset = create_dataset(name="private-toilets", conforms_to="13", private=True, resources=[])
-    resource = upload(app, sysadmin, dataset, "shelters_clean.csv")
+    resource = upload_csv(dataset, "shelters_clean.csv")
     response = app.get(f"/api/3/action/ikoma_validation_show?resource_id={resource['id']}", status=None)
     assert response.status_code == 403
 
 
-def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin, run_worker):
+def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin,
+                                              run_worker):
     dataset = create_dataset(name="linked-shelters", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="避難場所（リンク）", description="CSV", format="CSV",
@@ -102,7 +88,8 @@ def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clea
     assert result["status"] == "success" and result["report"]["file"]["rows"] == 2
 
 
-def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin, run_worker):
+def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin,
+                                                                  run_worker):
     dataset = create_dataset(name="broken-link", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="リンク切れ", description="CSV", format="CSV", url=f"{file_server}/missing.csv")

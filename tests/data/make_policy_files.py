@@ -1,18 +1,7 @@
 """Writes the fixtures of the issue #11 policy (run once; the files are committed): each holds
 values as municipalities publish them, one rule per column, in the encodings they use.
 tests/csv_check/test_policy.py names each finding by its line."""
-import csv
-import io
-import os
-
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def write(name, rows, encoding="utf-8", newline="\r\n"):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=newline).writerows(rows)
-    with open(os.path.join(HERE, name), "wb") as f:
-        f.write(buffer.getvalue().encode(encoding))
+from csvfiles import write
 
 
 # 08 AED, legacy layout, Shift_JIS (CP932) with NEC special characters (① ㈱ Ⅱ, row 13) and IBM
