@@ -114,3 +114,26 @@ def test_a_csv_of_no_standard_gets_no_suggestion(app, sysadmin, create_dataset, 
     run_worker()
     with pytest.raises(Exception):
         call_action("ikoma_validation_show", resource_id=resource["id"])
+
+
+def test_a_report_stored_before_the_upgrade_still_shows(app, create_dataset, clean_queues, run_worker, upload_csv):
+    import json
+
+    import ckan.model as model
+    from ckanext.ikoma.model import ResourceValidation
+
+    dataset = create_dataset(name="old-report", conforms_to="13", resources=[])
+    resource = upload_csv(dataset, "toilets_current_bom_errors.csv")
+    run_worker()
+    row = ResourceValidation.get(resource["id"])
+    row.report = json.dumps({  # ikoma-csv-report/1: `row` was the file line, no share of rows, no labels
+        "format": "ikoma-csv-report/1", "valid": False, "checked": True,
+        "standard": {"number": "13", "name": "公衆トイレ一覧", "name_en": "Public toilets", "layout": "current"},
+        "file": {"bytes": 10, "encoding": "utf-8", "rows": 10, "columns": 39},
+        "summary": {"errors": 1, "warnings": 0}, "counts": {"lg_code_check_digit": 1}, "truncated": False,
+        "issues": [{"severity": "error", "code": "lg_code_check_digit", "ja": "検査数字が違います", "en": "bad check digit",
+                    "row": 3, "column": "全国地方公共団体コード", "value": "292096"}]}, ensure_ascii=False)
+    model.Session.commit()
+    page = app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}").body
+    assert "検査数字が違います" in page and "<td>3</td>" in page
+    assert "適合率 0%" in app.get(f"/dataset/{dataset['name']}").body  # failed, all or nothing as then
