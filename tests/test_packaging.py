@@ -26,6 +26,7 @@ PACKAGED_FILES = [
     "migration/ikoma/versions/0002_resource_validation.py",
     "migration/ikoma/versions/0003_harvest_pages.py",
     "migration/ikoma/versions/0004_kpi_snapshots.py",
+    "migration/ikoma/versions/0005_quality.py",
     "jp/messages.yaml",
     "vocab/local_government_codes.csv",
     "vocab/licenses.json",
@@ -113,6 +114,6 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
     ) as conn:
         cur = conn.cursor()
         cur.execute("SELECT version_num FROM ikoma_alembic_version")
-        assert cur.fetchall() == [("0004_kpi_snapshots",)]
+        assert cur.fetchall() == [("0005_quality",)]
         cur.execute("SELECT count(*) FROM ikoma_resource_validation")
         assert cur.fetchone() == (0,)

@@ -159,6 +159,32 @@ def stats_snapshot():
 
 
 @ikoma.group()
+def quality():
+    """Metadata quality (MQA for Japan): link checks and scores."""
+
+
+@quality.command("check-links")
+def quality_check_links():
+    """Request each public resource URL not checked in the last day (through the safe fetcher)."""
+    from ckanext.ikoma.quality.links import check_links, public_resource_urls
+
+    with click.progressbar(length=len(public_resource_urls()), label="link check") as bar:
+        requested = check_links(progress=bar.update)
+    click.echo(f"{requested} URLs requested")
+
+
+@quality.command("score")
+def quality_score():
+    """Score every public dataset for today (nightly, after check-links); the same day is replaced."""
+    from ckanext.ikoma.logic.catalog_dump import count_public_datasets
+    from ckanext.ikoma.quality.score import score_all
+
+    with click.progressbar(length=count_public_datasets(), label="quality score") as bar:
+        scored = score_all(progress=bar.update)
+    click.echo(f"{scored} datasets scored")
+
+
+@ikoma.group()
 def neighbours():
     """Neighbouring municipalities (vocab/neighbours.yaml)."""
 

@@ -108,6 +108,21 @@ def dcat_get_endpoint(next_helper, _type: str = "dataset") -> str:
     return next_helper(_type)
 
 
+def ikoma_dataset_quality(package_id: str) -> Optional[dict[str, Any]]:
+    from ckanext.ikoma.quality.summary import dataset_quality
+
+    return dataset_quality(package_id)
+
+
+def ikoma_quality_rating_label(rating: Optional[str]) -> str:
+    from ckanext.ikoma.quality.mqa import definitions
+
+    term = next((r for r in definitions()["ratings"] if r["value"] == rating), None)
+    if term is None:
+        return ""
+    return term["en"] if toolkit.h.lang() == "en" else term["ja"]
+
+
 def all_helpers() -> dict[str, Any]:
     helpers = {name: fn for name, fn in globals().items() if name.startswith("ikoma_") and callable(fn)}
     helpers["dcat_get_endpoint"] = dcat_get_endpoint

@@ -1,5 +1,6 @@
 """The plugin's own tables: the latest validation of each resource (migration 0002), the
-catalog pages the harvester read (0003) and the daily KPI counts (0004)."""
+catalog pages the harvester read (0003), the daily KPI counts (0004), metadata-quality scores and
+link checks (0005)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -96,3 +97,28 @@ class KpiSnapshot(toolkit.BaseModel):
     organization_id = Column(UnicodeText, primary_key=True)
     public_datasets = Column(Integer, nullable=False)
     backfilled = Column(Boolean, nullable=False, default=False)
+
+
+class QualityScore(toolkit.BaseModel):
+    """A dataset's MQA score on the day it was scored (migration 0005)."""
+    __tablename__ = "ikoma_quality_score"
+
+    package_id = Column(UnicodeText, primary_key=True)
+    day = Column(Date, primary_key=True)
+    points = Column(Integer, nullable=False)
+    rating = Column(UnicodeText, nullable=False)
+    indicators = Column(UnicodeText, nullable=False)  # JSON {indicator: share or null}
+
+    @classmethod
+    def latest(cls, package_id: str) -> Optional["QualityScore"]:
+        return (model.Session.query(cls).filter(cls.package_id == package_id).order_by(cls.day.desc()).first())
+
+
+class LinkCheck(toolkit.BaseModel):
+    """The link checker's last answer for one URL (migration 0005)."""
+    __tablename__ = "ikoma_link_check"
+
+    url = Column(UnicodeText, primary_key=True)
+    status = Column(Integer)  # HTTP status; None when no answer (see error)
+    error = Column(UnicodeText)
+    checked = Column(DateTime, nullable=False)

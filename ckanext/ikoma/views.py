@@ -230,9 +230,10 @@ def harvest_read(name):
 
 
 def get_blueprints():
-    from ckanext.ikoma.region.views import region_blueprint
+    from ckanext.ikoma.region.views import region_blueprint, statistics_blueprint
 
-    blueprints = [standard_datasets_blueprint, lg_codes_blueprint, harvest_status_blueprint, region_blueprint]
+    blueprints = [standard_datasets_blueprint, lg_codes_blueprint, harvest_status_blueprint, region_blueprint,
+                  statistics_blueprint]
     # The catalog endpoints replace ckanext-dcat's, which must be switched off for the same URLs
     # (ckanext.dcat.enable_rdf_endpoints = false); while they are on, theirs serve.
     if serves_catalog():

@@ -19,7 +19,7 @@ VOCAB_DIR = os.path.join(os.path.dirname(__file__), "vocab")
 
 YAML_VOCABULARIES = (
     "themes", "frequencies", "languages", "access_rights", "statuses", "character_encodings",
-    "standard_datasets",
+    "standard_datasets", "file_types",
 )
 
 

@@ -34,6 +34,7 @@ def region(create_dataset, sysadmin, ikoma_org, clean_index):
     create_dataset(name="heguri-0", title="平群0", owner_org=neighbour["id"], conforms_to="08")
     create_dataset(name="heguri-1", title="平群1", owner_org=neighbour["id"], conforms_to="")
     create_dataset(name="secret", title="非公開", private=True, conforms_to="13")
+    create_dataset(name="toilets-undeclared", title="公衆トイレ一覧（令和6年度）", conforms_to="")
     # a history: two datasets from last year, one deleted and one made private in March
     _set_created("ikoma-0", dt.datetime(2026, 1, 10))
     _set_created("ikoma-1", dt.datetime(2026, 1, 20))
@@ -48,8 +49,8 @@ def region(create_dataset, sysadmin, ikoma_org, clean_index):
 def test_the_kpi_counts_public_datasets_now(app, region):
     result = call_action("ikoma_kpi_show")
     by_name = {o["name"]: o["public_datasets"] for o in result["organizations"]}
-    assert by_name == {"ikoma-city": 3, "293423": 1}  # ikoma-0, ikoma-2, aed; heguri-0
-    assert result["total"] == 4
+    assert by_name == {"ikoma-city": 4, "293423": 1}  # ikoma-0, ikoma-2, aed, toilets-undeclared; heguri-0
+    assert result["total"] == 5
 
 
 def test_snapshots_backfill_the_past_and_are_idempotent(app, region, cli):
@@ -64,7 +65,7 @@ def test_snapshots_backfill_the_past_and_are_idempotent(app, region, cli):
     assert monthly[ikoma]["2026-02"] == 2
     assert monthly[ikoma]["2026-03"] == 1  # ikoma-1 deleted on 2026-03-05
     assert monthly[heguri]["2026-02"] == 1 and monthly[heguri]["2026-03"] == 0  # made private 2026-03-15
-    assert monthly[ikoma][today.strftime("%Y-%m")] == 3
+    assert monthly[ikoma][today.strftime("%Y-%m")] == 4
 
 
 def test_the_coverage_matrix_comes_from_declared_standards(app, region):
@@ -74,6 +75,8 @@ def test_the_coverage_matrix_comes_from_declared_standards(app, region):
     assert rows["293423"]["datasets"]["08"][0]["name"] == "heguri-0"
     assert result["totals"]["08"] == 2 and "08" not in rows["ikoma-city"]["missing"]
     assert "13" in rows["ikoma-city"]["missing"]  # the private dataset declaring 13 does not count
+    assert result["probably_undeclared"] == [
+        {"number": "13", "name": "toilets-undeclared", "title": "公衆トイレ一覧（令和6年度）", "organization": "生駒市"}]
 
 
 def test_the_page_shows_the_figures_and_no_private_dataset(app, region):
@@ -89,10 +92,10 @@ def test_csv_downloads_open_as_utf8_with_the_same_numbers(app, region):
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:3] == ["organization", "title", "public_datasets_now"]
-    assert {r[0]: r[2] for r in rows[1:]} == {"ikoma-city": "3", "293423": "1"}
+    assert {r[0]: r[2] for r in rows[1:]} == {"ikoma-city": "4", "293423": "1"}
     coverage = list(csv.reader(io.StringIO(app.get("/region/coverage.csv").get_data().decode("utf-8-sig"))))
     assert coverage[0][:3] == ["organization", "title", "covered"]
-    assert app.get("/region/kpi.json").json["total"] == 4
+    assert app.get("/region/kpi.json").json["total"] == 5
 
 
 def test_the_region_page_is_in_the_main_navigation_in_both_languages(app, region):

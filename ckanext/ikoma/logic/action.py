@@ -51,11 +51,32 @@ def ikoma_coverage_show(context, data_dict) -> dict[str, Any]:
     return coverage().as_dict()
 
 
+@toolkit.side_effect_free
+def ikoma_quality_show(context, data_dict) -> dict[str, Any]:
+    """Metadata quality (MQA for Japan): of one dataset (`id`), else per organization and for the region.
+
+    :param id: a dataset name or id (optional)
+    :returns: points, rating and missed indicators of the dataset; or region, organizations, indicators
+    """
+    from ckanext.ikoma.quality import summary
+
+    toolkit.check_access("ikoma_quality_show", context, data_dict)
+    if data_dict.get("id"):
+        dataset = toolkit.get_action("package_show")(dict(context), {"id": data_dict["id"]})
+        quality = summary.dataset_quality(dataset["id"])
+        if quality is None:
+            raise toolkit.ObjectNotFound(toolkit._("This dataset has not been scored yet"))
+        return quality
+    return {"region": summary.region(), "indicators": summary.indicator_shares(),
+            "organizations": [o.__dict__ for o in summary.organizations()]}
+
+
 def get_actions() -> dict[str, Any]:
     from ckanext.ikoma.logic import harvest_sources, purge
 
     actions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": ikoma_kpi_show,
-               "ikoma_coverage_show": ikoma_coverage_show, **purge.ACTIONS}
+               "ikoma_coverage_show": ikoma_coverage_show, "ikoma_quality_show": ikoma_quality_show,
+               **purge.ACTIONS}
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
     return actions

@@ -21,4 +21,4 @@ def public_figures(context, data_dict):
 
 def get_auth_functions():
     return {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": public_figures,
-            "ikoma_coverage_show": public_figures}
+            "ikoma_coverage_show": public_figures, "ikoma_quality_show": public_figures}

@@ -54,6 +54,9 @@ def line_chart(series: list[Series], title: str, summary: str, width: int = 640,
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         parts.append(f'<polyline fill="none" stroke="{colour}" stroke-width="2"{dash_attr} points="{coords}">'
                      f'<title>{escape(one.label)}</title></polyline>')
+        for x, v in one.points:  # markers: a single month is a point, and values can be read by hovering
+            parts.append(f'<circle cx="{px(xs.index(x)):.1f}" cy="{py(v):.1f}" r="3" fill="{colour}">'
+                         f'<title>{escape(one.label)} {escape(x)}: {v}</title></circle>')
         legend_y = height - 6
         legend_x = left + (n % 4) * (plot_w / 4)
         parts.append(f'<line x1="{legend_x:.1f}" y1="{legend_y - 4}" x2="{legend_x + 18:.1f}" y2="{legend_y - 4}" '

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.ikoma.logic.catalog_query import solr_phrase
 from ckanext.ikoma.standards import standard_datasets
 
 PAGE = 500
@@ -29,6 +30,7 @@ class Row:
 class Coverage:
     standards: list[tuple[str, str, str]]  # (number, name ja, name en)
     rows: list[Row]
+    undeclared: list[dict] = field(default_factory=list)  # {number, name, title, organization}: "probably NN"
 
     def column_totals(self) -> dict[str, int]:
         return {number: sum(1 for row in self.rows if number in row.cells) for number, _, _ in self.standards}
@@ -41,7 +43,7 @@ class Coverage:
                 "organizations": [{"id": r.organization_id, "name": r.name, "title": r.title,
                                    "covered": r.covered, "datasets": r.cells,
                                    "missing": [n for n, _, _ in self.missing(r)]} for r in self.rows],
-                "totals": self.column_totals()}
+                "totals": self.column_totals(), "probably_undeclared": self.undeclared}
 
 
 def _declaring_datasets() -> list[dict]:
@@ -57,6 +59,27 @@ def _declaring_datasets() -> list[dict]:
             return results
 
 
+def probably_undeclared(standards) -> list[dict]:
+    """Datasets that carry a standard dataset's tag or name (as BODIK guesses) but declare none:
+    a curator should set conforms_to. One search query for all standards."""
+    def phrase(text: str) -> str:
+        return '"' + solr_phrase(text) + '"'
+
+    tagged = " OR ".join(f"tags:{phrase(d.tag)} OR title:{phrase(d.name_ja)}" for d in standards if d.tag)
+    result = toolkit.get_action("package_search")({"ignore_auth": True}, {
+        "q": "*:*", "fq": f"+dataset_type:dataset -conforms_to:[* TO *] +({tagged})", "rows": PAGE,
+        "sort": "name asc", "include_private": False, "include_drafts": False})
+    found = []
+    for dataset in result["results"]:
+        tags = {t["name"] for t in dataset.get("tags", [])}
+        title = dataset.get("title") or ""
+        number = next((d.number for d in standards if d.tag in tags or d.name_ja in title), None)
+        if number:
+            found.append({"number": number, "name": dataset["name"], "title": title,
+                          "organization": (dataset.get("organization") or {}).get("title") or ""})
+    return found
+
+
 def coverage() -> Coverage:
     standards = [(d.number, d.name_ja, d.name_en) for d in standard_datasets().values()]
     known = {n for n, _, _ in standards}
@@ -68,4 +91,5 @@ def coverage() -> Coverage:
         number = str(dataset.get("conforms_to") or "")
         if row is not None and number in known:
             row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or ""})
-    return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)))
+    return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)),
+                    probably_undeclared(list(standard_datasets().values())))

@@ -29,9 +29,41 @@ def index():
     from ckanext.ikoma.region.coverage import coverage
     from ckanext.ikoma.region.kpi import kpi
 
+    from ckanext.ikoma.quality import summary
+    from ckanext.ikoma.quality.mqa import indicators
+
     figures = kpi()
     return toolkit.render("ikoma/region/index.html", {
-        "kpi": figures, "chart": _kpi_chart(figures) if figures.months else "", "coverage": coverage()})
+        "kpi": figures, "chart": _kpi_chart(figures) if figures.months else "", "coverage": coverage(),
+        "quality": {"region": summary.region(), "organizations": summary.organizations(),
+                    "shares": summary.indicator_shares(), "indicators": indicators()}})
+
+
+statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/statistics")
+
+
+@statistics_blueprint.route("/")
+def statistics():
+    from flask import request
+
+    from ckanext.ikoma.region.statistics import read_filters, statistics as groups
+
+    area, year = read_filters(request.args)
+    return toolkit.render("ikoma/region/statistics.html", {
+        "groups": groups(area, year, toolkit.h.lang()), "area": area, "year": year})
+
+
+@region_blueprint.route("/quality/<indicator>")
+def quality_failing(indicator):
+    """The public datasets that miss one quality indicator, for curators to fix."""
+    from ckanext.ikoma.quality import summary
+    from ckanext.ikoma.quality.mqa import indicators
+
+    found = next((i for i in indicators() if i.key == indicator), None)
+    if found is None:
+        return toolkit.abort(404, toolkit._("Unknown quality indicator"))
+    return toolkit.render("ikoma/region/quality_failing.html",
+                          {"indicator": found, "datasets": summary.failing(found.key)})
 
 
 def _csv(rows: list[list], filename: str) -> Response:
@@ -59,6 +91,22 @@ def kpi_table(fmt):
     rows += [[o.name, o.title, o.public_datasets, *(figures.monthly.get(o.organization_id, {}).get(m, "")
                                                     for m in figures.months)] for o in figures.organizations]
     return _csv(rows, "kpi.csv")
+
+
+@region_blueprint.route("/quality.<fmt>")
+def quality_table(fmt):
+    from ckanext.ikoma.quality import summary
+
+    organizations = summary.organizations()
+    if fmt == "json":
+        return _json({"region": summary.region(), "indicators": summary.indicator_shares(),
+                      "organizations": [o.__dict__ for o in organizations]})
+    if fmt != "csv":
+        return toolkit.abort(404)
+    rows = [["organization", "title", "datasets", "average_points", "excellent", "good", "sufficient", "bad"]]
+    rows += [[o.name, o.title, o.datasets, round(o.average_points, 1), *(o.ratings[k] for k in
+             ("excellent", "good", "sufficient", "bad"))] for o in organizations]
+    return _csv(rows, "quality.csv")
 
 
 @region_blueprint.route("/coverage.<fmt>")
