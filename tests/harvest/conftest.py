@@ -25,14 +25,16 @@ LOCAL = {"retries": 0, "backoff": 0}
 
 
 @pytest.fixture(scope="module")
-def consumers(tmp_path_factory):
-    """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
+def consumers(tmp_path_factory, request):
+    """The gather and fetch consumers as a site runs them; tests check they survive bad input.
+    They read the ini pytest was given (--ckan-ini), so that they use the tests' database and Redis."""
     log_dir = tmp_path_factory.mktemp("consumers")
-    subprocess.run([CKAN, "-c", INI, "harvester", "purge-queues"], capture_output=True, check=False)
+    ini = os.path.abspath(request.config.getoption("ckan_ini") or INI)
+    subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
     for kind in ("gather-consumer", "fetch-consumer"):
         log = open(log_dir / f"{kind}.log", "wb")
-        processes.append(subprocess.Popen([CKAN, "-c", INI, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+        processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
     yield processes
     for process in processes:
         process.terminate()
