@@ -134,6 +134,7 @@ def test_conformance_is_the_share_of_rows_without_errors():
     report = check_csv(io.BytesIO((header + rows).encode()), standard_dataset("13"))
     summary = report.to_dict()["summary"]
     assert (summary["rows"], summary["rows_with_errors"], summary["score"], summary["errors"]) == (1000, 1, 99.9, 1)
+    assert summary["share_of_rows_without_errors"] == 0.999
 
 
 def test_a_missing_required_column_fails_every_row():

@@ -101,6 +101,8 @@ class Report:
         return {
             "errors": self.severities[ERROR], "warnings": self.severities[WARNING],
             "rows": self.rows, "rows_with_errors": self.rows_with_errors, "score": self.score,
+            # the same share as a fraction (quality/score.py reads it)
+            "share_of_rows_without_errors": None if self.score is None else round(self.score / 100, 3),
             "fixes": self.fixes, "fixable": self.checked and self.fixable and self.fixes > 0,
             "layout": labelled(f"layout_{layout}") if layout else None,
             "codes": [
