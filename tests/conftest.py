@@ -5,8 +5,6 @@ from __future__ import annotations
 import functools
 import os
 import socket
-import subprocess
-import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
@@ -94,21 +92,6 @@ def live_server(ckan_config, make_app, monkeypatch):
     yield base_url
     server.shutdown()
     thread.join(timeout=10)
-
-
-@pytest.fixture
-def run_worker(request):
-    """Runs a real `ckan jobs worker --burst` in its own process until the queue is empty, with the
-    ini pytest was given (--ckan-ini), so that it reads the tests' database and Redis."""
-    repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    ini = os.path.abspath(request.config.getoption("ckan_ini") or os.path.join(repo, "test.ini"))
-    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
-
-    def run():
-        result = subprocess.run([ckan, "-c", ini, "jobs", "worker", "--burst"], capture_output=True, text=True,
-                                timeout=300, cwd=repo)
-        assert result.returncode == 0, result.stderr[-3000:]
-    return run
 
 
 @pytest.fixture

@@ -10,6 +10,8 @@ import pytest
 from ckan.tests import factories
 from ckan.tests.helpers import call_action
 
+from test_validation_job import run_worker
+
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
 
@@ -17,8 +19,7 @@ def normalized_url(dataset, resource):
     return f"/dataset/{dataset['name']}/resource/{resource['id']}/normalized.csv"
 
 
-def test_the_resource_page_offers_the_corrected_copy(app, sysadmin, create_dataset, clean_queues, clean_index,
-                                                     run_worker, upload_csv):
+def test_the_resource_page_offers_the_corrected_copy(app, create_dataset, clean_queues, clean_index, upload_csv):
     dataset = create_dataset(name="toilets-fixable", conforms_to="13", resources=[])
     resource = upload_csv(dataset, "toilets_fixable.csv")
     run_worker()
@@ -47,7 +48,7 @@ def test_the_resource_page_offers_the_corrected_copy(app, sysadmin, create_datas
 
 
 def test_the_corrected_copy_of_a_private_dataset_is_for_its_members(app, sysadmin, create_dataset, clean_queues,
-                                                                    run_worker, upload_csv):
+                                                                    upload_csv):
     dataset = create_dataset(name="private-aed", conforms_to="08", private=True, resources=[])
     resource = upload_csv(dataset, "aed_cp932_nec.csv")
     run_worker()
@@ -60,8 +61,8 @@ def test_the_corrected_copy_of_a_private_dataset_is_for_its_members(app, sysadmi
     assert "private" in response.headers["Cache-Control"] and "no-store" in response.headers["Cache-Control"]
 
 
-def test_no_corrected_copy_of_another_dataset_resource_or_an_unreadable_file(app, sysadmin, create_dataset,
-                                                                             clean_queues, run_worker, upload_csv):
+def test_no_corrected_copy_of_another_dataset_resource_or_an_unreadable_file(app, create_dataset, clean_queues,
+                                                                             upload_csv):
     shelters = create_dataset(name="shelters-mixed", conforms_to="03", resources=[])
     mixed = upload_csv(shelters, "mixed_encodings.csv")
     other = create_dataset(name="other-dataset", conforms_to="03", resources=[])
@@ -73,7 +74,7 @@ def test_no_corrected_copy_of_another_dataset_resource_or_an_unreadable_file(app
 
 
 def test_the_corrected_copy_of_a_linked_file_is_fetched_as_the_check_fetches_it(app, create_dataset, clean_queues,
-                                                                                file_server, sysadmin, run_worker):
+                                                                                file_server, sysadmin):
     dataset = create_dataset(name="linked-flags", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="避難場所（リンク）", description="CSV", format="CSV",
@@ -84,7 +85,7 @@ def test_the_corrected_copy_of_a_linked_file_is_fetched_as_the_check_fetches_it(
 
 
 def test_a_csv_of_a_dataset_without_a_standard_gets_a_suggestion_for_the_curator(
-        app, sysadmin, create_dataset, clean_queues, clean_index, run_worker, upload_csv):
+        app, sysadmin, create_dataset, clean_queues, clean_index, upload_csv):
     dataset = create_dataset(name="undeclared-aed", conforms_to="", resources=[])
     resource = upload_csv(dataset, "aed_cp932_nec.csv")
     run_worker()
@@ -108,7 +109,7 @@ def test_a_csv_of_a_dataset_without_a_standard_gets_a_suggestion_for_the_curator
     assert call_action("ikoma_validation_show", resource_id=resource["id"])["status"] == "success"
 
 
-def test_a_csv_of_no_standard_gets_no_suggestion(app, sysadmin, create_dataset, clean_queues, run_worker, upload_csv):
+def test_a_csv_of_no_standard_gets_no_suggestion(create_dataset, clean_queues, upload_csv):
     dataset = create_dataset(name="plain-table", conforms_to="", resources=[])
     resource = upload_csv(dataset, "wide_header.csv")
     run_worker()
@@ -116,7 +117,7 @@ def test_a_csv_of_no_standard_gets_no_suggestion(app, sysadmin, create_dataset, 
         call_action("ikoma_validation_show", resource_id=resource["id"])
 
 
-def test_a_report_stored_before_the_upgrade_still_shows(app, create_dataset, clean_queues, run_worker, upload_csv):
+def test_a_report_stored_before_the_upgrade_still_shows(app, create_dataset, clean_queues, upload_csv):
     import json
 
     import ckan.model as model

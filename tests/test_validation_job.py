@@ -1,8 +1,24 @@
 """End to end: a CSV uploaded through the API is checked by a real CKAN worker (RQ on Redis), and
 the report is readable through the action, on the resource page and as a search facet."""
+import os
+import subprocess
+import sys
+
 import pytest
 
+from ckan.common import config
 from ckan.tests.helpers import call_action
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
+
+
+def run_worker():
+    """A real `ckan jobs worker`, in its own process, until the queue is empty; with the ini pytest
+    loaded (--ckan-ini), so that it reads the tests' database and Redis."""
+    result = subprocess.run([CKAN, "-c", config["__file__"], "jobs", "worker", "--burst"],
+                            capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert result.returncode == 0, result.stderr[-3000:]
 
 
 @pytest.fixture
@@ -10,7 +26,7 @@ def toilets_dataset(create_dataset, clean_queues, clean_index):
     return create_dataset(name="ikoma-toilets", title="公衆トイレ一覧", conforms_to="13", resources=[])
 
 
-def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, toilets_dataset, run_worker, upload_csv):
+def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, toilets_dataset, upload_csv):
     resource = upload_csv(toilets_dataset, "toilets_current_bom_errors.csv")
     pending = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert pending["status"] == "pending" and pending["standard"] == "13"
@@ -42,8 +58,7 @@ def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, toilets_dataset
     assert download.status_code == 200 and download.get_data().startswith(b"\xef\xbb\xbf")
 
 
-def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(create_dataset, clean_queues, clean_index, run_worker,
-                                                                upload_csv):
+def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(create_dataset, clean_queues, clean_index, upload_csv):
     dataset = create_dataset(name="ikoma-aed", conforms_to="08", resources=[])
     resource = upload_csv(dataset, "aed_legacy_sjis.csv", name="AED（Shift_JIS）")
     run_worker()
@@ -55,7 +70,7 @@ def test_a_clean_shift_jis_legacy_file_conforms_with_a_warning(create_dataset, c
 
 @pytest.mark.parametrize("filename, code", [("zip_renamed.csv", "csv_zip"), ("binary.csv", "csv_binary"),
                                             ("mixed_encodings.csv", "csv_undecodable")])
-def test_broken_files_get_a_report_and_keep_the_file(toilets_dataset, filename, code, run_worker, upload_csv):
+def test_broken_files_get_a_report_and_keep_the_file(toilets_dataset, filename, code, upload_csv):
     resource = upload_csv(toilets_dataset, filename, name=filename)
     run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
@@ -77,8 +92,7 @@ def test_private_report_is_not_shown_to_anonymous_users(app, create_dataset, cle
     assert response.status_code == 403
 
 
-def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin,
-                                              run_worker):
+def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clean_index, file_server, sysadmin):
     dataset = create_dataset(name="linked-shelters", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="避難場所（リンク）", description="CSV", format="CSV",
@@ -88,8 +102,7 @@ def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clea
     assert result["status"] == "success" and result["report"]["file"]["rows"] == 2
 
 
-def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin,
-                                                                  run_worker):
+def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin):
     dataset = create_dataset(name="broken-link", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="リンク切れ", description="CSV", format="CSV", url=f"{file_server}/missing.csv")
