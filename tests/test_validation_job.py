@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from ckan.common import config
+from ckan.plugins.toolkit import config
 from ckan.tests.helpers import call_action
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -14,8 +14,7 @@ CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 
 
 def run_worker():
-    """A real `ckan jobs worker`, in its own process, until the queue is empty; with the ini pytest
-    loaded (--ckan-ini), so that it reads the tests' database and Redis."""
+    """A real `ckan jobs worker`, in its own process, until the queue is empty (on the run's own ini)."""
     result = subprocess.run([CKAN, "-c", config["__file__"], "jobs", "worker", "--burst"],
                             capture_output=True, text=True, timeout=300, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]

@@ -5,7 +5,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, helpers, validators, views, views_validation, vocabularies
+from ckanext.ikoma import cli, compat, helpers, validators, views, views_validation, vocabularies
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
 
@@ -84,7 +84,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         catalog.forget_dataset(pkg_dict["id"])
 
     def before_dataset_index(self, pkg_dict):
-        return validation.index_conformance(pkg_dict)
+        return compat.validated_harvest_source(validation.index_conformance(pkg_dict))
 
     # IOrganizationController (IPackageController shares these method names, hence the check):
     # an organization's names and code are in every dataset graph of its own

@@ -14,22 +14,20 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import ckan.model as model
+from ckan.plugins.toolkit import config
 from hosts import NEIGHBOUR_HOST
 from ckan.tests.helpers import call_action
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
-INI = os.path.join(REPO, "test.ini")
 # the tests' catalogs are on 127.0.0.2, which test.ini (not a source) allows
 LOCAL = {"retries": 0, "backoff": 0}
 
 
 @pytest.fixture(scope="module")
-def consumers(tmp_path_factory, request):
-    """The gather and fetch consumers as a site runs them; tests check they survive bad input.
-    They read the ini pytest was given (--ckan-ini), so that they use the tests' database and Redis."""
+def consumers(tmp_path_factory):
+    """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
     log_dir = tmp_path_factory.mktemp("consumers")
-    ini = os.path.abspath(request.config.getoption("ckan_ini") or INI)
+    ini = config["__file__"]  # the ini of this run (--ckan-ini): its database, site and Redis db
     subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
     for kind in ("gather-consumer", "fetch-consumer"):
