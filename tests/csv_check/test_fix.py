@@ -95,3 +95,11 @@ def test_ragged_rows_are_written_as_they_were(data_file):
     report, data = corrected(data_file("ragged.csv"), "03")
     with open(data_file("ragged.csv"), "rb") as f:
         assert rows_of(data) == rows_of(f.read(), "utf-8")
+
+
+def test_no_copy_when_the_file_stops_being_csv_halfway():
+    text = "名称,所在地_連結表記,設置位置,利用開始時間\r\nA,奈良県,1階,9:00\r\nB,\"" + "x" * (1 << 21) + "\",1階,9:00\r\n"
+    source, out = io.BytesIO(text.encode()), io.BytesIO()
+    report = check_csv(source, standard_dataset("13"), fix_to=out)
+    assert "csv_parse_error" in report.counts and not report.to_dict()["summary"]["fixable"]
+    assert not source.closed  # was: the reader's generator closed the caller's stream, and check_csv raised

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 from typing import BinaryIO, Optional, Union
 
@@ -107,12 +108,10 @@ def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[
         report.add_warning("csv_delimiter", delimiter="TAB" if delimiter == "\t" else delimiter,
                            normalized=",", rule="rule_delimiter")
 
-    def lines():
-        yield first_line
-        yield from text
-
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
+    # chain, not a generator with `yield from text`: closing that generator early (after a
+    # csv.Error) would close the caller's stream through it
+    reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter, strict=False)
     try:
         header = next(reader, None)
     except csv.Error as e:
@@ -148,6 +147,7 @@ def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[
                 checker.flush()
     except csv.Error as e:
         report.add_error("csv_parse_error", line=reader.line_num, detail=str(e))
+        report.fixable = False  # the rest of the file was not read: a copy would lose it
     checker.flush()
     report.rows = report.file["rows"] = checker.count
     if checker.count == 0:
