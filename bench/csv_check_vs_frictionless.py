@@ -134,9 +134,9 @@ def main() -> None:
 
     ours = {
         "required": o_counts.get("csv_required_cell_empty", 0),
-        "enum": o_counts.get("choice_unknown", 0),
+        "enum": o_counts.get("choice_expected", 0),
         "integer": o_counts.get("non_negative_integer", 0),
-        "time": o_counts.get("time_format", 0),
+        "time": o_counts.get("time_range", 0),
         "check digit (ours only)": o_counts.get("lg_code_check_digit", 0),
         "latitude in Japan (ours only)": o_counts.get("latitude_range", 0),
     }

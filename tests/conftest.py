@@ -103,3 +103,21 @@ def live_server(ckan_config, make_app, monkeypatch):
     yield base_url
     server.shutdown()
     thread.join(timeout=10)
+
+
+@pytest.fixture
+def upload_csv(app, sysadmin):
+    """Uploads a file of tests/data as a CSV resource of `dataset` through the HTTP API, as the
+    sysadmin; returns the resource."""
+    import io
+
+    def upload(dataset, filename, name="CSV"):
+        with open(os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", filename), "rb") as f:
+            response = app.post("/api/3/action/resource_create", headers={"Authorization": sysadmin["token"]}, data={
+                "package_id": dataset["id"], "name": name, "description": "アップロード", "format": "CSV",
+                "upload": (io.BytesIO(f.read()), filename),
+            })
+        assert response.status_code == 200, response.body
+        return response.json["result"]
+    return upload
+

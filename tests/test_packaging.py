@@ -33,6 +33,7 @@ PACKAGED_FILES = [
     "migration/ikoma/versions/0003_harvest_pages.py",
     "migration/ikoma/versions/0004_kpi_snapshots.py",
     "migration/ikoma/versions/0005_quality.py",
+    "migration/ikoma/versions/0006_validation_cascade.py",
     "jp/messages.yaml",
     "vocab/local_government_codes.csv",
     "vocab/licenses.json",
@@ -136,6 +137,6 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
     ) as conn:
         cur = conn.cursor()
         cur.execute("SELECT version_num FROM ikoma_alembic_version")
-        assert cur.fetchall() == [("0005_quality",)]
+        assert cur.fetchall() == [("0006_validation_cascade",)]
         cur.execute("SELECT count(*) FROM ikoma_resource_validation")
         assert cur.fetchone() == (0,)

@@ -27,6 +27,27 @@ def test_validate_file_as_json_and_exit_0_when_clean(cli):
     assert json.loads(document)["valid"] is True
 
 
+def test_validate_without_a_standard_reads_it_from_the_header(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "preschool_dash_header.csv")])
+    assert result.exit_code == 0, result.output
+    assert "見出しから 05 子育て施設一覧（旧様式（推奨データセット））と判定しました" in result.output
+    assert "適合 / valid" in result.output
+
+
+def test_validate_a_file_of_no_standard_exits_2_and_says_why(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "wide_header.csv")])
+    assert result.exit_code == 2 and "the header matches no standard dataset" in result.output
+
+
+def test_validate_fix_writes_the_corrected_copy(cli, tmp_path):
+    out = tmp_path / "fixed.csv"
+    result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "toilets_fixable.csv"), "-s", "13",
+                                       "--fix", str(out)])
+    assert result.exit_code == 1  # 25:00 and あり are errors the copy does not guess at
+    assert f"修正版を {out} に書きました（修正7件）" in result.output
+    assert out.read_bytes().startswith("\ufeff全国地方公共団体コード,ID".encode())
+
+
 def test_validate_with_an_unknown_standard_is_a_usage_error(cli):
     result = cli.invoke(ckan_command, ["ikoma", "validate", os.path.join(DATA, "shelters_clean.csv"), "-s", "99"])
     assert result.exit_code == 2 and "unknown standard dataset" in result.output

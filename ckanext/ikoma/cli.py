@@ -40,22 +40,28 @@ def vocab_list():
 
 @ikoma.command("validate")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
-@click.option("--standard", "-s", required=True, help="standard dataset number, e.g. 13")
+@click.option("--standard", "-s", help="standard dataset number, e.g. 13 (default: the one the header reads as)")
 @click.option("--format", "output", type=click.Choice(["text", "json"]), default="text")
 @click.option("--max-issues", default=100, show_default=True, help="occurrences listed in the report")
-def validate(path, standard, output, max_issues):
+@click.option("--fix", "fix_path", type=click.Path(dir_okay=False, writable=True),
+              help="write a corrected copy here: UTF-8 with BOM, every warning's fix applied, nothing else changed")
+def validate(path, standard, output, max_issues, fix_path):
     """Check a CSV FILE against a 自治体標準オープンデータセット; exit 1 when it has errors."""
-    from ckanext.ikoma.csv_check import check_csv
-    from ckanext.ikoma.standards import standard_dataset
+    from ckanext.ikoma.csv_check.validate_file import CannotFix, validate_file
 
     try:
-        definition = standard_dataset(standard)
+        outcome = validate_file(path, standard, max_issues=max_issues, fix_path=fix_path)
     except KeyError:
         raise click.BadParameter(f"unknown standard dataset {standard!r} (see `ckan ikoma vocab list`)",
                                  param_hint="--standard")
-    report = check_csv(path, definition, max_issues=max_issues)
-    click.echo(report.to_json(indent=2) if output == "json" else report.to_text())
-    if not report.valid:
+    except CannotFix as e:
+        raise click.ClickException(str(e))
+    for line in outcome.notes:
+        click.echo(line, err=output == "json")
+    if outcome.report is None:
+        raise SystemExit(2)
+    click.echo(outcome.report.to_json(indent=2) if output == "json" else outcome.report.to_text())
+    if not outcome.report.valid:
         raise SystemExit(1)
 
 

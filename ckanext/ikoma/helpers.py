@@ -80,10 +80,29 @@ def ikoma_resource_validation(resource_id: str) -> Optional[dict[str, Any]]:
     return row.as_dict() if row else None
 
 
-def ikoma_package_score(package_id: str) -> Optional[int]:
+def ikoma_package_score(package_id: str) -> Optional[float]:
     from ckanext.ikoma.logic.validation import package_score
 
     return package_score(package_id)
+
+
+def ikoma_package_conformance(package_id: str) -> Optional[dict[str, Any]]:
+    """Score (share of rows without errors), error and warning counts of the dataset's CSV files."""
+    from ckanext.ikoma.logic.validation import package_conformance_summary
+
+    return package_conformance_summary(package_id)
+
+
+def ikoma_message(code: str, **params: Any) -> str:
+    """A text of the one message catalogue (jp/messages.yaml) in the page's language."""
+    from ckanext.ikoma.jp.errors import message
+
+    return message(code, "en" if _lang().startswith("en") else "ja", **params)
+
+
+def ikoma_percent(value: Optional[float]) -> str:
+    """99.9, 100, 0: one decimal at most."""
+    return "" if value is None else f"{value:g}"
 
 
 @toolkit.chained_helper

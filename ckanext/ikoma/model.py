@@ -13,6 +13,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 PENDING, RUNNING, SUCCESS, FAILURE, ERROR = "pending", "running", "success", "failure", "error"
+# not a check: the standard a CSV of a dataset without one seems to follow (logic/standard_suggestion.py)
+SUGGESTED = "suggested"
 
 
 def _owner(target: str) -> ForeignKey:

@@ -5,7 +5,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, compat, helpers, validators, views, vocabularies
+from ckanext.ikoma import cli, compat, helpers, validators, views, views_validation, vocabularies
 from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
@@ -59,7 +59,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     # IBlueprint
     def get_blueprint(self):
-        return views.get_blueprints()
+        return views.get_blueprints() + views_validation.get_blueprints()
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):

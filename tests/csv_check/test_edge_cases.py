@@ -32,15 +32,17 @@ def test_empty_and_header_only_files():
     assert "csv_header_only" in report.counts and not report.valid
 
 
-def test_wareki_dates_get_the_western_date_as_a_hint():
+def test_wareki_dates_are_a_warning_with_the_western_date_as_the_fix():
     standard = standard_dataset("15")
     date_columns = [c.name for c in standard.columns if c.type == "date"]
     assert date_columns, "15 has date columns"
     csv_text = f"{date_columns[0]}\r\n令和6年4月1日\r\n2024/4/1\r\n"
     report = check_csv(io.BytesIO(csv_text.encode()), standard)
     by_code = {i.code: i for i in report.issues}
-    assert by_code["csv_wareki_date"].row == 2 and "2024-04-01" in by_code["csv_wareki_date"].ja
-    assert by_code["csv_not_normalized"].row == 3
+    wareki = by_code["csv_wareki_date"]
+    assert (wareki.line, wareki.row, wareki.severity, wareki.fix) == (2, 1, "warning", "2024-04-01")
+    assert "2024-04-01" in wareki.ja
+    assert (by_code["csv_not_normalized"].line, by_code["csv_not_normalized"].fix) == (3, "2024-04-01")
 
 
 def test_tab_delimited_file_is_read_and_flagged():

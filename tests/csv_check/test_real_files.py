@@ -8,7 +8,7 @@ from ckanext.ikoma.standards import standard_dataset
 
 
 def findings(report):
-    return {(i.code, i.row, i.column) for i in report.issues}
+    return {(i.code, i.line, i.column) for i in report.issues}
 
 
 def test_shift_jis_file_in_the_legacy_aed_layout(data_file):
@@ -30,15 +30,15 @@ def test_public_toilets_with_planted_errors_each_found_at_its_line(data_file):
         ("latitude_range", 4, "緯度"),
         ("longitude_range", 4, "経度"),
         ("csv_required_cell_empty", 5, "名称"),
-        ("choice_unknown", 6, "車椅子使用者用トイレ有無"),
+        ("choice_expected", 6, "車椅子使用者用トイレ有無"),
         ("non_negative_integer", 7, "男性トイレ総数"),
-        ("time_format", 8, "利用開始時間"),
+        ("time_range", 8, "利用開始時間"),
         ("url_format", 9, "画像"),
-        ("kana_format", 10, "名称_カナ"),
+        ("csv_not_normalized", 10, "名称_カナ"),  # hiragana: one katakana reading, a fix
         ("csv_formula", 11, "備考"),
     }
     assert not report.valid
-    assert report.severities == {"error": 9, "warning": 1}
+    assert report.severities == {"error": 8, "warning": 2}
 
 
 def test_clean_shelters_file(data_file):
@@ -51,12 +51,17 @@ def test_mixed_encodings_are_reported_by_line(data_file):
     report = check_csv(data_file("mixed_encodings.csv"), standard_dataset("03"))
     assert report.file["encoding"] == "utf-8"
     [undecodable] = [i for i in report.issues if i.code == "csv_undecodable"]
-    assert undecodable.row == 3 and "文字コードが混在" in undecodable.ja
+    assert (undecodable.line, undecodable.row) == (3, 2) and "文字コードが混在" in undecodable.ja
+    assert report.rows_with_errors == 1 and not report.to_dict()["summary"]["fixable"]
 
 
 def test_ragged_rows(data_file):
     report = check_csv(data_file("ragged.csv"), standard_dataset("03"))
-    assert {(i.row, i.code) for i in report.issues} == {(3, "csv_row_length"), (4, "csv_row_length")}
+    assert {(i.line, i.row, i.code) for i in report.issues} == {(3, 2, "csv_row_length"), (4, 3, "csv_row_length")}
+    short, long = report.issues
+    assert short.column == "連絡先備考（その他、SNSなど）" and short.value is None  # the first missing cell is named
+    assert "「連絡先備考（その他、SNSなど）」から後のセルがありません" in short.ja
+    assert long.value == "余分" and "1個多いセル" in long.ja  # the extra cells are shown
 
 
 def test_binary_and_zip_files_get_a_clear_error(data_file):
@@ -78,9 +83,10 @@ def test_report_json_is_stable(data_file):
     report = check_csv(data_file("toilets_current_bom_errors.csv"), standard_dataset("13"))
     document = json.loads(report.to_json())
     assert set(document) == {"format", "valid", "checked", "standard", "file", "summary", "counts", "issues", "truncated"}
-    assert document["format"] == "ikoma-csv-report/1"
-    assert set(document["issues"][0]) == {"severity", "code", "ja", "en", "row", "column", "value"}
-    assert document["summary"] == {"errors": 9, "warnings": 1}
+    assert document["format"] == "ikoma-csv-report/2"
+    assert set(document["issues"][0]) == {"severity", "code", "ja", "en", "row", "line", "column", "value", "fix", "rule"}
+    assert {k: document["summary"][k] for k in ("errors", "warnings", "rows", "rows_with_errors", "score")} == {
+        "errors": 8, "warnings": 2, "rows": 10, "rows_with_errors": 7, "score": 30.0}
 
 
 def test_text_report_names_line_column_and_value(data_file):

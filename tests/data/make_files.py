@@ -6,14 +6,7 @@ import io
 import os
 import zipfile
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-
-
-def write(name, rows, encoding="utf-8", newline="\r\n"):
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator=newline).writerows(rows)
-    with open(os.path.join(HERE, name), "wb") as f:
-        f.write(buffer.getvalue().encode(encoding))
+from csvfiles import HERE, write
 
 
 AED_LEGACY = ["都道府県コード又は市区町村コード", "NO", "都道府県名", "市区町村名", "名称", "名称_カナ", "住所", "方書",

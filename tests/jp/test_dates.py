@@ -104,7 +104,7 @@ def test_times(value, hhmm):
     assert normalize_time(value) == hhmm
 
 
-@pytest.mark.parametrize("value", ["24:00", "9:60", "25時", "nine", "9.30"])
+@pytest.mark.parametrize("value", ["nine", "9.30"])  # out of range: test_kana_weekdays_times.py
 def test_bad_times(value):
     with pytest.raises(JpValueError) as e:
         normalize_time(value)

@@ -314,6 +314,9 @@ def test_a_good_minimal_file_loads(tmp_path):
     ([{**GOOD_COLUMN, "imi": "施設>>名称"}], "empty segment"),
     ([{**GOOD_COLUMN, "colour": "red"}], "unknown keys ['colour']"),
     ([{**GOOD_COLUMN, "name_en": "名前"}], "not ASCII camelCase"),
+    ([{**GOOD_COLUMN, "spellings": {"階": "階数"}}], "spellings are for type enum only"),
+    ([{**GOOD_COLUMN, "type": "enum", "values": ["階数"], "spellings": {"階": "標高"}}], "spelling '階' must map"),
+    ([{**GOOD_COLUMN, "type": "enum", "values": ["階数"], "spellings": {"階数": "階数"}}], "spelling '階数' must map"),
 ])
 def test_the_loader_names_the_file_and_column_of_a_mistake(tmp_path, columns, message):
     with pytest.raises(ValueError) as e:
@@ -336,3 +339,11 @@ def test_the_loader_checks_layouts_and_numbers(tmp_path):
     with pytest.raises(ValueError, match="a current column after the legacy-only column NO"):
         load_definition(_write(tmp_path, [legacy_only, GOOD_COLUMN],
                                layouts={"current": {"complete": True}, "legacy": {"complete": True}}))
+
+
+def test_spellings_of_choices_map_to_their_values():
+    height = next(c for c in standard_dataset("13").columns if c.name == "高度の種別")
+    assert dict(height.spellings) == {"階": "階数"}
+    marks = definitions.cell_spellings()
+    assert "○" in marks.flag_yes and "×" in marks.flag_no and "なし" in marks.blank
+    assert not (marks.flag_yes & marks.flag_no)

@@ -1,30 +1,32 @@
-"""The checker: encoding pass, then one streaming pass over the rows."""
+"""The checker: encoding pass, then one streaming pass over the rows (rows.py)."""
 from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
-from typing import Any, BinaryIO, Optional, Union
+from typing import BinaryIO, Optional, Union
 
 from ckanext.ikoma.net.content import looks_like_html
-from ckanext.ikoma.csv_check.cells import FORMULA_FINDING, build_cell_check, is_formula
+from ckanext.ikoma.csv_check.cells import rule_of
 from ckanext.ikoma.csv_check.encoding import detect_encoding
-from ckanext.ikoma.csv_check.header import column_level, match_header
+from ckanext.ikoma.csv_check.header import match_header
 from ckanext.ikoma.csv_check.report import Report
+from ckanext.ikoma.csv_check.rows import BatchChecker
 
 DELIMITERS = (",", "\t", ";")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
 # A cell larger than this is not a CSV cell but a broken file (csv's own default is 128 KiB).
 MAX_CELL = 1 << 20
-REMEMBERED = 4096
-_UNSEEN, _EMPTY = object(), object()
+# Findings that concern every row: no row of such a file conforms.
+WHOLE_FILE_ERRORS = ("csv_missing_required_column", "csv_duplicate_column", "csv_no_standard_columns")
 
 
 def _standard_summary(standard, layout: Optional[str] = None) -> dict:
     return {"number": standard.number, "name": standard.name_ja, "name_en": standard.name_en, "layout": layout}
 
 
-def _sniff_delimiter(first_line: str) -> str:
+def sniff_delimiter(first_line: str) -> str:
     in_quotes, counts = False, dict.fromkeys(DELIMITERS, 0)
     for char in first_line:
         if char == '"':
@@ -36,11 +38,13 @@ def _sniff_delimiter(first_line: str) -> str:
 
 
 def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues: int = 100,
-              max_bytes: Optional[int] = None) -> Report:
-    """Check a CSV file (a path or a seekable binary stream) against a standard dataset."""
+              max_bytes: Optional[int] = None, fix_to: Optional[BinaryIO] = None) -> Report:
+    """Check a CSV file (a path or a seekable binary stream) against a standard dataset. With
+    `fix_to`, also write the corrected copy there (UTF-8 with BOM, canonical header, every
+    warning's fix applied, nothing else changed) when one can be made: see Report.fixable."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as stream:
-            return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes)
+            return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes, fix_to=fix_to)
     report = Report(standard=_standard_summary(standard), max_issues=max_issues)
     stream = source
 
@@ -66,148 +70,108 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
         report.add_error("csv_html")
         return report
     if detected.size == 0 or detected.size == len(b"\xef\xbb\xbf") and detected.bom:
+        report.file["encoding"] = None  # nothing was decoded
         report.checked = False
         report.add_error("csv_empty_file")
         return report
     if detected.encoding == "cp932":
-        report.add_warning("csv_encoding_not_utf8", encoding=ENCODING_NAMES["cp932"])
-    for line in detected.bad_lines:
-        report.add_error("csv_undecodable", row=line, encoding=ENCODING_NAMES[detected.encoding])
-    for _ in range(detected.bad_count - len(detected.bad_lines)):  # lines beyond those kept still count
-        report.counts["csv_undecodable"] += 1
-        report.severities["error"] += 1
+        report.add_warning("csv_encoding_not_utf8", encoding=ENCODING_NAMES["cp932"], normalized="UTF-8",
+                           rule="rule_encoding")
+    if 1 in detected.bad_lines:  # the rows' own are reported with the rows
+        report.add_error("csv_undecodable", line=1, encoding=ENCODING_NAMES[detected.encoding])
+    report.fixable = detected.bad_count == 0  # a copy would replace the unreadable bytes
 
     stream.seek(0)
     text = io.TextIOWrapper(stream, encoding=detected.encoding, errors="replace", newline="")
+    out = None
+    if fix_to is not None and report.fixable:
+        out = io.TextIOWrapper(fix_to, encoding="utf-8-sig", newline="")
     try:
-        _check_rows(text, standard, report)
+        undecodable = ENCODING_NAMES[detected.encoding] if detected.bad_count else None
+        _check_rows(text, standard, report, out, undecodable)
     finally:
         text.detach()  # leave the caller's stream open
+        if out is not None:
+            out.flush()
+            out.detach()
     return report
 
 
-def _check_rows(text: io.TextIOWrapper, standard, report: Report) -> None:
+def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[io.TextIOWrapper],
+                undecodable: Optional[str]) -> None:
+    """`undecodable`: the encoding's name when some bytes could not be decoded (the rows holding
+    them, now with U+FFFD, are reported), else None."""
     first_line = text.readline()
-    delimiter = _sniff_delimiter(first_line)
+    delimiter = sniff_delimiter(first_line)
     report.file["delimiter"] = delimiter
     if delimiter != ",":
-        report.add_warning("csv_delimiter", delimiter="TAB" if delimiter == "\t" else delimiter)
-
-    def lines():
-        yield first_line
-        yield from text
+        report.add_warning("csv_delimiter", delimiter="TAB" if delimiter == "\t" else delimiter,
+                           normalized=",", rule="rule_delimiter")
 
     csv.field_size_limit(MAX_CELL)
-    reader = csv.reader(lines(), delimiter=delimiter, strict=False)
+    # chain, not a generator with `yield from text`: closing that generator early (after a
+    # csv.Error) would close the caller's stream through it
+    reader = csv.reader(itertools.chain((first_line,), text), delimiter=delimiter, strict=False)
     try:
         header = next(reader, None)
     except csv.Error as e:
         report.checked = False
-        report.add_error("csv_parse_error", row=1, detail=str(e))
+        report.add_error("csv_parse_error", line=1, detail=str(e))
         return
     if not header or not any(h.strip() for h in header):
         report.checked = False
         report.add_error("csv_empty_file")
         return
 
+    match = _report_header(header, standard, report)
+    writer = None
+    if out is not None:
+        writer = csv.writer(out, lineterminator="\r\n" if first_line.endswith("\r\n") else "\n")
+        writer.writerow(match.canonical_header(header))
+    checker = BatchChecker(header, match, report, writer)
+    batch_rows, batch_lines, batch_size = checker.rows, checker.lines, checker.BATCH
+    width, end = len(header), reader.line_num
+    try:
+        for row in reader:
+            line, end = end + 1, reader.line_num  # a quoted cell may span lines: the row starts here
+            if len(row) != width:
+                if not row or (len(row) == 1 and not row[0]):
+                    continue  # blank line
+                row = checker.ragged(row, line)
+            if undecodable and any("\ufffd" in cell for cell in row if cell):
+                report.add_error("csv_undecodable", row=checker.count + 1, line=line, encoding=undecodable)
+                checker.fail_next()
+            batch_rows.append(row)
+            batch_lines.append(line)
+            if len(batch_rows) >= batch_size:
+                checker.flush()
+    except csv.Error as e:
+        report.add_error("csv_parse_error", line=reader.line_num, detail=str(e))
+        report.fixable = False  # the rest of the file was not read: a copy would lose it
+    checker.flush()
+    report.rows = report.file["rows"] = checker.count
+    if checker.count == 0:
+        report.add_error("csv_header_only")
+    if any(report.counts[code] for code in WHOLE_FILE_ERRORS):
+        report.rows_with_errors = report.rows
+
+
+def _report_header(header: list[str], standard, report: Report):
     match = match_header(header, standard)
     report.standard["layout"] = match.layout
     report.file["columns"] = len(header)
+    for _, name, spelling in match.respelled:
+        report.add_warning("csv_header_not_canonical", line=1, column=spelling, cell=name, value=name,
+                           normalized=spelling, rule=rule_of(name, spelling, "rule_header"))
     for column in match.missing_required:
         report.add_error("csv_missing_required_column", column=column.name)
     for column in match.missing_recommended:
         report.add_warning("csv_missing_recommended_column", column=column.name)
     standard_name = f"{standard.number} {standard.name_ja}"
     for _, name in match.unknown:
-        report.add_warning("csv_unknown_column", row=1, column=name, standard=standard_name)
+        report.add_warning("csv_unknown_column", line=1, column=name, standard=standard_name)
     for _, name in match.duplicates:
-        report.add_error("csv_duplicate_column", row=1, column=name)
+        report.add_error("csv_duplicate_column", line=1, column=name)
     if standard.columns and not any(match.columns):
         report.add_error("csv_no_standard_columns", standard=standard_name)
-
-    checker = _BatchChecker(header, match, report)
-    batch_rows, batch_lines, batch_size, width = checker.rows, checker.lines, checker.BATCH, len(header)
-    rows = 0
-    try:
-        for row in reader:
-            if len(row) != width:
-                if not row or (len(row) == 1 and not row[0]):
-                    continue  # blank line
-                row = checker.ragged(row, reader.line_num)
-            rows += 1
-            batch_rows.append(row)
-            batch_lines.append(reader.line_num)
-            if len(batch_rows) >= batch_size:
-                checker.flush()
-    except csv.Error as e:
-        report.add_error("csv_parse_error", row=reader.line_num, detail=str(e))
-    checker.flush()
-    report.file["rows"] = rows
-    if rows == 0:
-        report.add_error("csv_header_only")
-
-
-class _BatchChecker:
-    """Checks rows a batch at a time, column by column: each distinct value of a column is checked
-    once (and remembered across batches), so the per-cell work is done by zip and set in C and
-    Python only looks at values it has not seen. Findings are reported in line order."""
-
-    BATCH = 2000
-
-    def __init__(self, header: list[str], match, report: Report):
-        self.report = report
-        self.width = len(header)
-        # (index, display name, cell required, remembered findings, check) per standard column;
-        # a blank 1-or-blank flag means "no", so its cells are never missing
-        self.plan = [
-            (i, header[i], column_level(column, match.layout) == "required" and not column.is_flag, {},
-             build_cell_check(column))
-            for i, column in enumerate(match.columns) if column is not None
-        ]
-        self.rows: list[list[str]] = []
-        self.lines: list[int] = []
-
-    def ragged(self, row: list[str], line: int) -> list:
-        """Report a row of the wrong length; cells past its end are absent (None), not empty."""
-        self.report.add_error("csv_row_length", row=line, found=len(row), expected=self.width)
-        return (row + [None] * self.width)[: self.width]
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        columns = list(zip(*self.rows))
-        findings: list[tuple[int, int, str, str, Any]] = []  # (line, plan position, name, value, found)
-        for position, (index, name, required, seen, check) in enumerate(self.plan):
-            values = columns[index]
-            bad: dict[str, Any] = {}
-            distinct = set(values)
-            distinct.discard(None)
-            if check is None:  # free text: only emptiness and formulas
-                for value in distinct:
-                    if not value or value.isspace():
-                        if required:
-                            bad[value] = _EMPTY
-                    elif is_formula(value):
-                        bad[value] = FORMULA_FINDING
-            else:
-                for value in distinct:
-                    found = seen.get(value, _UNSEEN)
-                    if found is _UNSEEN:
-                        found = _EMPTY if not value or value.isspace() else check(value)
-                        if len(seen) < REMEMBERED:
-                            seen[value] = found
-                    if found is not None and (found is not _EMPTY or required):
-                        bad[value] = found
-            if bad:
-                for row_number, value in enumerate(values):
-                    if value in bad:
-                        findings.append((self.lines[row_number], position, name, value, bad[value]))
-        findings.sort(key=lambda f: (f[0], f[1]))
-        for line, _, name, value, found in findings:
-            if found is _EMPTY:
-                self.report.add_error("csv_required_cell_empty", row=line, column=name)
-            else:
-                for severity, code, params in found:
-                    self.report.add(severity, code, row=line, column=name, cell=value, **params)
-        self.rows.clear()
-        self.lines.clear()
+    return match

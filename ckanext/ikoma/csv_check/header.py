@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ckanext.ikoma.jp.kana import fold_long_vowel_dashes
 from ckanext.ikoma.standards.definitions import header_key as _definition_key
 
 
@@ -20,6 +21,15 @@ class HeaderMatch:
     missing_recommended: list[Any] = field(default_factory=list)
     unknown: list[tuple[int, str]] = field(default_factory=list)
     duplicates: list[tuple[int, str]] = field(default_factory=list)
+    # (index, header as written, the definition's spelling) of headers recognised in another spelling
+    respelled: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def canonical_header(self, header: list[str]) -> list[str]:
+        """The header with each recognised name in the definition's spelling."""
+        fixed = list(header)
+        for index, _, spelling in self.respelled:
+            fixed[index] = spelling
+        return fixed
 
 
 def column_level(column, layout: Optional[str]) -> str:
@@ -39,17 +49,19 @@ def _layout_vote(column, key: str) -> Optional[str]:
 
 
 def match_header(header: list[str], standard) -> HeaderMatch:
-    spellings: dict[str, Any] = {}  # header key -> column
+    spellings: dict[str, tuple[Any, str]] = {}  # header key -> (column, the definition's spelling)
     for column in standard.columns:
         for spelling in (column.name, *column.aliases):
-            spellings.setdefault(header_key(spelling), column)
+            spellings.setdefault(header_key(spelling), (column, spelling))
 
     matched: list[Optional[Any]] = []
     seen: set[str] = set()
     votes = {"current": 0, "legacy": 0}
     result = HeaderMatch(layout=None, columns=matched)
     for index, name in enumerate(header):
-        column = spellings.get(header_key(name))
+        # コ―ド (U+2015) and the like are the long vowel mark: recognised, with a warning
+        column, spelling = spellings.get(header_key(name)) or spellings.get(
+            header_key(fold_long_vowel_dashes(name))) or (None, None)
         if column is None:
             matched.append(None)
             result.unknown.append((index, name))
@@ -58,9 +70,11 @@ def match_header(header: list[str], standard) -> HeaderMatch:
             matched.append(None)
             result.duplicates.append((index, name))
             continue
+        if name != spelling:
+            result.respelled.append((index, name, spelling))
         seen.add(column.name)
         matched.append(column)
-        vote = _layout_vote(column, header_key(name))
+        vote = _layout_vote(column, header_key(spelling))
         if vote:
             votes[vote] += 1
 

@@ -127,12 +127,14 @@ def normalize_period(value: str) -> str:
 
 
 def normalize_time(value: str) -> str:
-    """hh:mm, 24-hour and zero-padded (9:00 and 9時 become 09:00); seconds kept when given."""
+    """hh:mm, 24-hour and zero-padded (9:00 and 9時 become 09:00); seconds kept when given. 24:00
+    is the end of the day (a closing time); 25:00 is out of range (time_range), not misspelt."""
     text = fold_width(value).replace("：", ":")
     match = _TIME.match(text)
     if not match:
         raise JpValueError("time_format")
     hour, minute, second = match.group(1), match.group(2) or "00", match.group(3)
-    if int(hour) > 23 or int(minute) > 59 or (second is not None and int(second) > 59):
-        raise JpValueError("time_format")
+    midnight = int(hour) == 24 and int(minute) == 0 and not int(second or 0)  # 24:00, a closing time
+    if not midnight and (int(hour) > 23 or int(minute) > 59 or (second is not None and int(second) > 59)):
+        raise JpValueError("time_range", value=value.strip())
     return f"{int(hour):02d}:{minute}" + (f":{second}" if second else "")

@@ -15,7 +15,8 @@ def ikoma_validation_show(context, data_dict) -> dict[str, Any]:
     """The latest validation of a resource against its standard dataset.
 
     :param resource_id: the resource id
-    :returns: status (pending, running, success, failure, error), counts and the report
+    :returns: status (pending, running, success, failure, error; or suggested, when the dataset
+        declares no standard and the report is the standard its header reads as), counts and the report
     """
     resource_id = toolkit.get_or_bust(data_dict, "resource_id")
     if not isinstance(resource_id, str) or len(resource_id) > 100 or any(ord(c) < 32 for c in resource_id):

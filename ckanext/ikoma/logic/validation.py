@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import logging
+import math
 import os
 import tempfile
 import time
@@ -24,7 +26,7 @@ from ckanext.ikoma.jp.errors import message
 from ckanext.ikoma.net.content import looks_like_html
 from ckanext.ikoma.net.fetch import FetchError, FetchPolicy, fetch
 from ckanext.ikoma.net.site import private_allowlist
-from ckanext.ikoma.model import ERROR, FAILURE, RUNNING, SUCCESS, ResourceValidation
+from ckanext.ikoma.model import ERROR, FAILURE, RUNNING, SUCCESS, SUGGESTED, ResourceValidation
 from ckanext.ikoma.standards import standard_dataset
 
 log = logging.getLogger(__name__)
@@ -154,33 +156,58 @@ def _finished(rows: list[ResourceValidation]) -> list[ResourceValidation]:
     return [r for r in rows if r.status in (SUCCESS, FAILURE)]
 
 
-def package_conformance(package_id: str) -> Optional[str]:
-    """`conforming` when every checked CSV passes, `nonconforming` when one fails, `unchecked`
-    while none has a finished check; None for datasets with nothing to check."""
-    rows = ResourceValidation.for_package(package_id)
-    if not rows:
-        return None
-    finished = _finished(rows)
-    if not finished:
-        return "unchecked"
-    return "conforming" if all(r.status == SUCCESS for r in finished) else "nonconforming"
+def _file_score(row: ResourceValidation) -> float:
+    """A checked file's share of rows without errors (report format 2); a file that could not be
+    read as rows, or a report from before the share was kept, counts as all or nothing."""
+    summary = (json.loads(row.report) if row.report else {}).get("summary", {})
+    score = summary.get("score")
+    if score is None:
+        return 100.0 if row.status == SUCCESS else 0.0
+    return float(score)
 
 
-def package_score(package_id: str) -> Optional[int]:
-    """Share of the dataset's checked CSV resources that conform, in percent."""
+def package_conformance_summary(package_id: str) -> Optional[dict[str, Any]]:
+    """The dataset's conformance: the mean of its checked CSV files' shares of rows without errors
+    (one bad cell in a thousand rows is 99.9%, not 0%), with the counts of findings; None while no
+    file has a finished check."""
     finished = _finished(ResourceValidation.for_package(package_id))
     if not finished:
         return None
-    return round(100 * sum(r.status == SUCCESS for r in finished) / len(finished))
+    scores = [_file_score(r) for r in finished]
+    return {
+        "score": math.floor(10 * sum(scores) / len(scores)) / 10,
+        "errors": sum(r.error_count for r in finished), "warnings": sum(r.warning_count for r in finished),
+        "files": len(finished), "conforming": all(r.status == SUCCESS for r in finished),
+    }
+
+
+def package_conformance(package_id: str) -> Optional[str]:
+    """`conforming` when every checked CSV passes, else by the share of rows without errors:
+    `mostly` (90% or more), `partly`, `nonconforming` (0%); `unchecked` while none has a finished
+    check; None for datasets with nothing to check (suggestions are not checks)."""
+    if not [r for r in ResourceValidation.for_package(package_id) if r.status != SUGGESTED]:
+        return None
+    summary = package_conformance_summary(package_id)
+    if summary is None:
+        return "unchecked"
+    if summary["conforming"]:
+        return "conforming"
+    score = summary["score"]
+    return "mostly" if score >= 90 else "partly" if score > 0 else "nonconforming"
+
+
+def package_score(package_id: str) -> Optional[float]:
+    """Mean share of rows without errors over the dataset's checked CSV files, in percent."""
+    summary = package_conformance_summary(package_id)
+    return summary["score"] if summary else None
 
 
 # ---------------------------------------------------------------- hooks (wired in plugin.py)
 
 CONFORMANCE_FIELD = "ikoma_conformance"
 CONFORMANCE_LABELS = {
-    "conforming": "適合 / Conforming",
-    "nonconforming": "不適合 / Not conforming",
-    "unchecked": "未検査 / Not checked",
+    state: f"{message(f'conformance_{state}', 'ja')} / {message(f'conformance_{state}', 'en')}"
+    for state in ("conforming", "mostly", "partly", "nonconforming", "unchecked")
 }
 
 
@@ -190,7 +217,11 @@ def _package(package_id: str) -> dict[str, Any]:
 
 
 def enqueue_for_resource(resource: dict[str, Any]) -> None:
-    enqueue_validation(resource, _package(resource["package_id"]))
+    package = _package(resource["package_id"])
+    if not enqueue_validation(resource, package):
+        from ckanext.ikoma.logic.standard_suggestion import enqueue_suggestion
+
+        enqueue_suggestion(resource, package)  # a CSV of a dataset that declares no standard
 
 
 def enqueue_unchecked(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None:
@@ -206,7 +237,7 @@ def enqueue_unchecked(context: dict[str, Any], pkg_dict: dict[str, Any]) -> None
     for resource in package["resources"]:
         standard = resource_standard(resource, package)
         row = ResourceValidation.get(resource["id"])
-        if standard and (row is None or row.standard != standard):
+        if standard and (row is None or row.status == SUGGESTED or row.standard != standard):
             enqueue_validation(resource, package, commit=False)
 
 

@@ -35,7 +35,7 @@ FORMAT_TYPES = {
 }
 COLUMN_KEYS = {
     "name", "name_en", "level", "legacy_level", "type", "format", "values", "pattern", "separator",
-    "example", "imi", "aliases", "legacy_name", "layouts", "description",
+    "example", "imi", "aliases", "legacy_name", "layouts", "description", "spellings",
 }
 FILE_KEYS = {"number", "name", "tag", "source", "version", "layouts", "columns"}
 # ASCII camelCase: also a valid CSVW column name (a URI-template variable)
@@ -59,6 +59,8 @@ class Column:
     description: str = ""
     legacy_name: Optional[str] = None  # the legacy header, when it differs from `name`
     legacy_level: Optional[str] = None  # the level in the legacy layout, when it differs from `level`
+    # enum only: spellings seen in published files and the value each certainly means (階 -> 階数)
+    spellings: tuple[tuple[str, str], ...] = ()
 
     @property
     def header_names(self) -> tuple[str, ...]:
@@ -275,6 +277,14 @@ def _column_from(raw: Any, where: str, layouts: dict[str, Any]) -> Column:
     aliases = raw.get("aliases") or []
     if not all(isinstance(a, str) and a for a in aliases):
         fail("aliases must be non-empty strings")
+    spellings = raw.get("spellings") or {}
+    if spellings and type_ != "enum":
+        fail("spellings are for type enum only")
+    if not isinstance(spellings, dict) or not all(isinstance(k, str) and k for k in spellings):
+        fail("spellings must map non-empty strings to values")
+    for spelling, meant in spellings.items():
+        if meant not in values or spelling in values:
+            fail(f"spelling {spelling!r} must map to one of the values {values}, and not be one itself")
 
     column_layouts = raw["layouts"]
     if not column_layouts or not isinstance(column_layouts, list):
@@ -297,6 +307,7 @@ def _column_from(raw: Any, where: str, layouts: dict[str, Any]) -> Column:
         example=raw.get("example", ""), imi=raw.get("imi"), aliases=tuple(aliases),
         layouts=tuple(column_layouts), description=raw.get("description", ""),
         legacy_name=legacy_name, legacy_level=raw.get("legacy_level"),
+        spellings=tuple(spellings.items()),
     )
 
 
@@ -325,3 +336,23 @@ def _check_columns(columns: tuple[Column, ...], where: str, layouts: dict[str, A
     for layout in layouts:
         if not any(layout in c.layouts for c in columns):
             raise ValueError(f"{where}: layout {layout} is declared but has no columns")
+
+
+@dataclass(frozen=True)
+class CellSpellings:
+    """vocab/cell_spellings.yaml: spellings whose meaning is certain in any column of a kind."""
+    flag_yes: frozenset[str]
+    flag_no: frozenset[str]
+    blank: frozenset[str]
+
+
+@functools.lru_cache(maxsize=1)
+def cell_spellings() -> CellSpellings:
+    from ckanext.ikoma.yamlfile import read_yaml
+
+    data = read_yaml(os.path.join(VOCAB_DIR, "cell_spellings.yaml"))
+    lists = {key: data.get(key) for key in ("flag_yes", "flag_no", "blank")}
+    for key, spellings in lists.items():
+        if not isinstance(spellings, list) or not all(isinstance(s, str) and s for s in spellings):
+            raise ValueError(f"cell_spellings.yaml: {key} must be a list of non-empty strings")
+    return CellSpellings(**{key: frozenset(spellings) for key, spellings in lists.items()})
