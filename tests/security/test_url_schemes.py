@@ -211,9 +211,6 @@ def test_stored_script_url_is_not_a_link_in_a_resource_view(app, legacy_dataset,
     assert unsafe_links(page) == []
 
 
-@pytest.mark.xfail(strict=True, reason="with ?profiles=euro_dcat_ap_3 the ikoma_dcat profile, which drops unsafe IRIs, "
-                   "is not in the chain: logic/catalog.py _dataset_graph should call "
-                   "profiles.publishable.drop_unpublishable_iris(serializer.g)")
 def test_dcat_output_with_the_stock_profile_alone_has_no_script_iri(app, legacy_dataset):
     response = app.get(f"/dataset/{legacy_dataset['name']}.ttl", query_string={"profiles": "euro_dcat_ap_3"})
     assert response.status_code == 200

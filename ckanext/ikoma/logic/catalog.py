@@ -27,6 +27,7 @@ from ckanext.ikoma.logic.catalog_query import (  # noqa: F401 (FORMATS and error
     DEFAULT_LIMIT, FORMATS, CatalogRequestError, PageQuery, encode_cursor, solr_phrase,
 )
 from ckanext.ikoma.profiles import installed_profiles
+from ckanext.ikoma.profiles.publishable import drop_unpublishable_iris
 
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 HYDRA = Namespace("http://www.w3.org/ns/hydra/core#")
@@ -155,6 +156,8 @@ def _dataset_graph(dataset: dict[str, Any], serializer: RDFSerializer, profiles:
     (the stock profiles rewrite byteSize while iterating the graph, which SimpleMemory refuses)."""
     serializer.g = Graph(store="SimpleMemory") if profiles[-1:] == ("ikoma_dcat",) else Graph()
     serializer.graph_from_dataset(dataset)
+    if profiles[-1:] != ("ikoma_dcat",):  # other profiles would publish a javascript: URL as an IRI
+        drop_unpublishable_iris(serializer.g)
     return serializer.g
 
 
