@@ -1,6 +1,15 @@
 # ckanext-ikoma — `make demo` and `make test` are all a newcomer needs. `make help` lists the rest.
 SHELL := /bin/bash
+# CKAN=2.11 (default: .venv, test.ini) or CKAN=2.12 (.venv-2.12, test-2.12.ini); one stack serves both.
+CKAN ?= 2.11
+export CKAN
+ifeq ($(CKAN),2.11)
 VENV ?= .venv
+TEST_INI ?= test.ini
+else
+VENV ?= .venv-$(CKAN)
+TEST_INI ?= test-$(CKAN).ini
+endif
 PYTEST_ARGS ?=
 
 .PHONY: help stack stack-stop stack-status test demo demo-reset wheel bench clean i18n screenshots
@@ -17,9 +26,9 @@ stack-stop: ## stop what `make stack` and `make demo` started (by pid)
 stack-status: ## show which services are running
 	@stack/stack.sh status
 
-test: stack ## run the test suite against the real stack (fresh test database)
-	@stack/stack.sh recreate-db ckan_test
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+test: stack ## run the test suite against the real stack (fresh test database); CKAN=2.12 for CKAN 2.12
+	@stack/stack.sh recreate-db-of $(TEST_INI)
+	$(VENV)/bin/pytest --ckan-ini=$(TEST_INI) $(PYTEST_ARGS)
 
 demo: stack ## serve a demo CKAN with Ikoma data at http://127.0.0.1:5000 (foreground)
 	@stack/demo.sh

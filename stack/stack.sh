@@ -7,6 +7,8 @@
 #   stack/stack.sh down     stop what `up` started (by recorded pid)
 #   stack/stack.sh status   one line per service
 #   stack/stack.sh recreate-db NAME   drop and create a database owned by the CKAN role
+#   stack/stack.sh recreate-db-of INI the same for the database the ini's sqlalchemy.url names
+# CKAN=2.12 in the environment: the venv is .venv-2.12 with CKAN 2.12 (default CKAN=2.11, .venv).
 set -euo pipefail
 
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -57,18 +59,19 @@ install_debian_packages() {
 pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n1; }
 
 install_venv() {
-  local stamp="$VENV/.ikoma-requirements.sha"
+  local stamp="$VENV/.ikoma-requirements.sha" req="$ROOT/requirements" log="$LOGS/pip-$CKAN.log"
   local want
-  want="$(cat "$ROOT"/requirements/*.txt "$ROOT/setup.cfg" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)"
+  want="$(cat "$req/tools.txt" "$req/ckan-$CKAN.txt" "$req/base.txt" "$req/dev.txt" \
+              "$ROOT/setup.cfg" "$ROOT/setup.py" | sha256sum | cut -d' ' -f1)"
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x "$VENV/bin/ckan" ]; then
     return
   fi
-  say "installing the Python venv in $VENV (pinned requirements, project editable)"
+  say "installing the Python venv in $VENV (CKAN $CKAN with its own pins, the rest pinned, project editable)"
   [ -x "$VENV/bin/python" ] || "$PYTHON" -m venv "$VENV"
-  "$VENV/bin/pip" install -q -r "$ROOT/requirements/tools.txt" >"$LOGS/pip.log" 2>&1 \
-    || die "pip failed; see $LOGS/pip.log"
-  "$VENV/bin/pip" install -q -r "$ROOT/requirements/dev.txt" -e "$ROOT" >>"$LOGS/pip.log" 2>&1 \
-    || die "pip failed; see $LOGS/pip.log"
+  "$VENV/bin/pip" install -q -r "$req/tools.txt" >"$log" 2>&1 || die "pip failed; see $log"
+  # CKAN's pins first in the same resolve: the extension's requirements never move CKAN's.
+  "$VENV/bin/pip" install -q -r "$req/ckan-$CKAN.txt" -r "$req/dev.txt" -e "$ROOT" >>"$log" 2>&1 \
+    || die "pip failed; see $log"
   echo "$want" >"$stamp"
 }
 
@@ -117,8 +120,21 @@ ensure_pg_roles() {
   done
 }
 
+# The database an ini's sqlalchemy.url names, following `use = config:` to the ini it inherits from.
+ini_database() {
+  local ini="$1" url parent
+  [ -f "$ini" ] || die "no such ini: $ini"
+  url="$(sed -n 's/^sqlalchemy\.url *= *//p' "$ini" | tail -n1)"
+  if [ -n "$url" ]; then url="${url%%\?*}"; echo "${url##*/}"; return; fi
+  parent="$(sed -n 's/^use *= *config://p' "$ini" | tail -n1)"
+  [ -n "$parent" ] || die "$ini names no sqlalchemy.url"
+  case "$parent" in /*) ;; *) parent="$(dirname "$ini")/$parent" ;; esac
+  ini_database "$parent"
+}
+
 recreate_db() {
   local db="$1"
+  [[ "$db" =~ ^[A-Za-z0-9_]+$ ]] || die "not a database name: $db"
   psql_admin -d postgres -c "DROP DATABASE IF EXISTS $db WITH (FORCE)"
   psql_admin -d postgres -c "CREATE DATABASE $db OWNER $PG_ROLE ENCODING 'UTF8' TEMPLATE template0"
 }
@@ -219,5 +235,6 @@ case "${1:-}" in
   down) down ;;
   status) status ;;
   recreate-db) recreate_db "$2" ;;
-  *) echo "usage: $0 up|down|status|recreate-db NAME" >&2; exit 2 ;;
+  recreate-db-of) recreate_db "$(ini_database "$2")" ;;
+  *) echo "usage: $0 up|down|status|recreate-db NAME|recreate-db-of INI" >&2; exit 2 ;;
 esac

@@ -1,8 +1,10 @@
 """A CKAN admin's install: build the sdist and wheel, install the wheel (not editable) into a fresh
-venv next to CKAN, and check that the data files travel inside the package and that
+venv holding the CKAN this suite runs on (2.11 or 2.12, with its own pins), and check that the
+install changed none of CKAN's packages, that the data files travel inside the package and that
 `ckan db upgrade -p ikoma` runs there against the real PostgreSQL."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -12,7 +14,11 @@ import psycopg2
 import pytest
 from sqlalchemy.engine import make_url
 
+import ckan
+
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# requirements/ckan-2.11.txt or ckan-2.12.txt: the CKAN of this run, as a site has it
+CKAN_REQUIREMENTS = os.path.join(REPO, "requirements", f"ckan-{'.'.join(ckan.__version__.split('.')[:2])}.txt")
 
 PACKAGED_FILES = [
     "config_declaration.yml",
@@ -56,8 +62,24 @@ def installed_venv(tmp_path_factory):
     run(sys.executable, "-m", "venv", str(venv))
     pip = str(venv / "bin" / "pip")
     run(pip, "install", "-q", "-r", os.path.join(REPO, "requirements", "tools.txt"))
-    run(pip, "install", "-q", "-r", os.path.join(REPO, "requirements", "ckan.txt"), str(wheel))
+    # an existing site first, then the extension on its own, as the README says
+    run(pip, "install", "-q", "-r", CKAN_REQUIREMENTS)
+    (venv / "site-before-ikoma.json").write_text(json.dumps(_frozen(venv)))
+    run(pip, "install", "-q", str(wheel))
     return venv
+
+
+def _frozen(venv) -> dict[str, str]:
+    lines = run(str(venv / "bin" / "pip"), "freeze", "--all").stdout.splitlines()
+    return dict(line.lower().replace("_", "-").split("==", 1) for line in lines if "==" in line)
+
+
+def test_installing_the_wheel_changes_none_of_the_sites_ckan_packages(installed_venv):
+    before = json.loads((installed_venv / "site-before-ikoma.json").read_text())
+    after = _frozen(installed_venv)
+    assert after["ckan"] == ckan.__version__
+    assert {name: (version, after.get(name)) for name, version in before.items() if after.get(name) != version} == {}
+    run(str(installed_venv / "bin" / "pip"), "check")
 
 
 def _package_dir(venv):
@@ -106,6 +128,7 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
         "scheming.presets=ckanext.scheming:presets.json ckanext.ikoma:schemas/presets.yaml",
         cwd=str(tmp_path),
     )
+    run(ckan, "-c", ini, "db", "init", cwd=str(tmp_path))  # CKAN's own tables: ikoma's keys point to them
     run(ckan, "-c", ini, "db", "upgrade", "-p", "ikoma", cwd=str(tmp_path))
 
     url = throwaway_database
@@ -114,6 +137,6 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
     ) as conn:
         cur = conn.cursor()
         cur.execute("SELECT version_num FROM ikoma_alembic_version")
-        assert cur.fetchall() == [("0005_quality",)]
+        assert cur.fetchall() == [("0006_validation_cascade",)]
         cur.execute("SELECT count(*) FROM ikoma_resource_validation")
         assert cur.fetchone() == (0,)

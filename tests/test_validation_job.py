@@ -7,6 +7,7 @@ import sys
 
 import pytest
 
+from ckan.plugins.toolkit import config
 from ckan.tests.helpers import call_action
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -15,8 +16,8 @@ CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 
 
 def run_worker():
-    """A real `ckan jobs worker`, in its own process, until the queue is empty."""
-    result = subprocess.run([CKAN, "-c", os.environ["IKOMA_TEST_INI"], "jobs", "worker", "--burst"],
+    """A real `ckan jobs worker`, in its own process, until the queue is empty (on the run's own ini)."""
+    result = subprocess.run([CKAN, "-c", config["__file__"], "jobs", "worker", "--burst"],
                             capture_output=True, text=True, timeout=300, cwd=REPO)
     assert result.returncode == 0, result.stderr[-3000:]
 

@@ -5,7 +5,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, helpers, validators, views, vocabularies
+from ckanext.ikoma import cli, compat, helpers, validators, views, vocabularies
 from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
@@ -87,7 +87,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         ResourceValidation.forget_removed(pkg_dict["id"], everything=True)
 
     def before_dataset_index(self, pkg_dict):
-        return validation.index_conformance(pkg_dict)
+        return compat.validated_harvest_source(validation.index_conformance(pkg_dict))
 
     # IOrganizationController (IPackageController shares these method names, hence the check):
     # an organization's names and code are in every dataset graph of its own

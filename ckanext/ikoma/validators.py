@@ -18,6 +18,7 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.scheming.validation import scheming_validator
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.compat import extra_value
 from ckanext.ikoma.jp import JpValueError
 from ckanext.ikoma.jp import codes, contact, dates, geo, numbers, text
 
@@ -140,9 +141,7 @@ def _organization_lg_code(org_id: str | None) -> str | None:
     group = model.Group.get(org_id)
     if group is None:
         return None
-    extra = model.Session.query(model.GroupExtra).filter_by(
-        group_id=group.id, key="lg_code", state="active").first()
-    return extra.value if extra and extra.value else None
+    return (group.extras or {}).get("lg_code") or None  # 2.12: NULL extras when migrated without any
 
 
 def ikoma_default_spatial(key, data, errors, context):
@@ -188,13 +187,8 @@ def ikoma_unique_org_lg_code(key, data, errors, context):
     if _is_empty(code) or errors.get(key):
         return
     own_id = data.get(("id",))
-    query = (
-        model.Session.query(model.Group)
-        .join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-        .filter(model.GroupExtra.key == "lg_code", model.GroupExtra.value == code,
-                model.GroupExtra.state == "active", model.Group.state != "deleted",
-                model.Group.is_organization.is_(True))
-    )
+    query, lg_code = extra_value(model.Session.query(model.Group), model.Group, "lg_code")
+    query = query.filter(lg_code == code, model.Group.state != "deleted", model.Group.is_organization.is_(True))
     if own_id and not isinstance(own_id, Missing):
         query = query.filter(model.Group.id != own_id)
     other = query.first()
@@ -310,8 +304,9 @@ def ikoma_keep_harvest_value(key, data, errors, context):
     if data.get(key, missing) is not missing:  # given, even empty: the harvester clears values so
         return
     package = context.get("package")
-    if package is not None and package.extras.get(key[-1]):
-        data[key] = package.extras[key[-1]]
+    stored = (package.extras or {}).get(key[-1]) if package is not None else None
+    if stored:
+        data[key] = stored
 
 
 def all_validators() -> dict[str, Callable]:

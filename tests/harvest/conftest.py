@@ -14,6 +14,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 import ckan.model as model
+from ckan.plugins.toolkit import config
 from hosts import NEIGHBOUR_HOST
 from ckan.tests.helpers import call_action
 
@@ -23,14 +24,15 @@ LOCAL = {"retries": 0, "backoff": 0}
 
 
 @pytest.fixture(scope="module")
-def consumers(tmp_path_factory, ckan_ini):
+def consumers(tmp_path_factory):
     """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
     log_dir = tmp_path_factory.mktemp("consumers")
-    subprocess.run([CKAN, "-c", ckan_ini, "harvester", "purge-queues"], capture_output=True, check=False)
+    ini = config["__file__"]  # the ini of this run (--ckan-ini): its database, site and Redis db
+    subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
     for kind in ("gather-consumer", "fetch-consumer"):
         log = open(log_dir / f"{kind}.log", "wb")
-        processes.append(subprocess.Popen([CKAN, "-c", ckan_ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+        processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
     yield processes
     for process in processes:
         process.terminate()

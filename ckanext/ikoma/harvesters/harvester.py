@@ -30,7 +30,6 @@ from typing import Any, Iterable, Optional
 from urllib.parse import urljoin
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
 
 import ckan.model as model
 import ckan.plugins as plugins
@@ -42,6 +41,7 @@ from ckanext.harvest.model import (
 )
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.compat import extra_value
 from ckanext.ikoma.profiles import installed_profiles
 from ckanext.ikoma.harvesters.config import ROLES, ConfigError, SourceConfig, parse_config
 from ckanext.ikoma.net.content import has_xml_entity_declarations, looks_like_html
@@ -122,7 +122,7 @@ class IkomaDCATHarvester(DCATRDFHarvester):
         org = model.Group.get(package.owner_org) if package is not None and package.owner_org else None
         if org is None:
             return None
-        code = org.extras.get("lg_code") or (org.name if org.name.isdigit() and len(org.name) == 6 else None)
+        code = (org.extras or {}).get("lg_code") or (org.name if org.name.isdigit() and len(org.name) == 6 else None)
         return code
 
     def _role(self, source: HarvestSource, config: Optional[SourceConfig] = None) -> str:
@@ -545,13 +545,11 @@ def find_holders(identities: list[str]) -> dict[str, Holder]:
     """The datasets already harvested under these identities (active before deleted)."""
     if not identities:
         return {}
-    identity, digest, withdrawn = (aliased(model.PackageExtra) for _ in range(3))
-    rows = (model.Session.query(model.Package.id, model.Package.state, identity.value, digest.value, withdrawn.value)
-            .join(identity, sa.and_(identity.package_id == model.Package.id, identity.key == "harvest_identity"))
-            .outerjoin(digest, sa.and_(digest.package_id == model.Package.id, digest.key == "harvest_content_hash"))
-            .outerjoin(withdrawn, sa.and_(withdrawn.package_id == model.Package.id,
-                                          withdrawn.key == "harvest_withdrawn_at"))
-            .filter(identity.value.in_(identities)).all())
+    query = model.Session.query(model.Package.id, model.Package.state)
+    query, identity = extra_value(query, model.Package, "harvest_identity")
+    query, digest = extra_value(query, model.Package, "harvest_content_hash", outer=True)
+    query, withdrawn = extra_value(query, model.Package, "harvest_withdrawn_at", outer=True)
+    rows = query.add_columns(identity, digest, withdrawn).filter(identity.in_(identities)).all()
     current = dict(model.Session.query(HarvestObject.guid, HarvestObject.harvest_source_id).filter(
         HarvestObject.current.is_(True), HarvestObject.guid.in_(identities)))
     holders: dict[str, Holder] = {}
@@ -568,9 +566,8 @@ def organization_for(code: str, source: HarvestSource) -> str:
     org = model.Group.get(code)
     if org is not None and org.state == "active" and org.is_organization:
         return org.id
-    by_code = (model.Session.query(model.Group.id).join(model.GroupExtra, model.GroupExtra.group_id == model.Group.id)
-               .filter(model.GroupExtra.key == "lg_code", model.GroupExtra.value == code,
-                       model.Group.state == "active", model.Group.is_organization.is_(True)).first())
+    query, lg_code = extra_value(model.Session.query(model.Group.id), model.Group, "lg_code")
+    by_code = query.filter(lg_code == code, model.Group.state == "active", model.Group.is_organization.is_(True)).first()
     if by_code:
         return by_code[0]
     government = vocabularies.local_governments().get(code)

@@ -13,6 +13,7 @@ from ckanext.harvest.model import (
     HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError, HarvestObjectExtra, HarvestSource,
 )
 
+from ckanext.ikoma.compat import extra_value
 from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME, error_kind
 from ckanext.ikoma.harvesters.mapping import read_unmapped
 
@@ -117,12 +118,12 @@ def _message(text: str) -> str:
 def unmapped_values(source_id: str, include_private: bool = True) -> list[dict[str, Any]]:
     """The source's datasets that had values the schema could not take: [{package, title, fields}]
     (public ones only, without include_private)."""
-    rows = (model.Session.query(model.Package.name, model.Package.title, model.PackageExtra.value)
-            .join(HarvestObject, HarvestObject.package_id == model.Package.id)
-            .join(model.PackageExtra, sa.and_(model.PackageExtra.package_id == model.Package.id,
-                                              model.PackageExtra.key == "harvest_unmapped"))
+    query = (model.Session.query(model.Package.name, model.Package.title)
+             .join(HarvestObject, HarvestObject.package_id == model.Package.id))
+    query, unmapped = extra_value(query, model.Package, "harvest_unmapped")
+    rows = (query.add_columns(unmapped)
             .filter(HarvestObject.harvest_source_id == source_id, HarvestObject.current.is_(True),
-                    model.PackageExtra.value != "", model.Package.state == "active")
+                    unmapped != "", model.Package.state == "active")
             .order_by(model.Package.name))
     if not include_private:
         rows = rows.filter(model.Package.private.is_(False))
