@@ -26,17 +26,6 @@ def _plugins_loaded(with_plugins):
     """Every test sees the plugins of test.ini, loaded as in a running site."""
 
 
-def pytest_configure(config):
-    """The CKAN processes a test starts (consumers, workers, the CLI) read the ini pytest was given
-    (--ckan-ini), so that a run with a private ini stays on its own database and Redis."""
-    os.environ["IKOMA_TEST_INI"] = os.path.abspath(config.getoption("ckan_ini"))
-
-
-@pytest.fixture(scope="session")
-def ckan_ini() -> str:
-    return os.environ["IKOMA_TEST_INI"]
-
-
 @pytest.fixture
 def clean_db(reset_db, migrate_db_for):
     reset_db()

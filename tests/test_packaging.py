@@ -129,6 +129,7 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
         "scheming.presets=ckanext.scheming:presets.json ckanext.ikoma:schemas/presets.yaml",
         cwd=str(tmp_path),
     )
+    run(ckan, "-c", ini, "db", "init", cwd=str(tmp_path))  # CKAN's own tables: ikoma's keys point to them
     run(ckan, "-c", ini, "db", "upgrade", "-p", "ikoma", cwd=str(tmp_path))
 
     url = throwaway_database

@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 import ckan.model as model
+from ckan.plugins.toolkit import config
 from ckan.tests.helpers import call_action
 
 from ckanext.ikoma.model import ResourceValidation
@@ -75,10 +76,10 @@ def test_validation_show_is_404_for_a_resource_that_is_not_there(app, checked, s
         assert response.status_code == 404, response.body[:300]
 
 
-def test_migration_removes_orphans_and_then_the_database_removes_them(checked, ckan_ini, sysadmin):
+def test_migration_removes_orphans_and_then_the_database_removes_them(checked, sysadmin):
     """0006 deletes rows left by earlier versions, then foreign keys make PostgreSQL cascade."""
     def ckan(*args):
-        result = subprocess.run([CKAN, "-c", ckan_ini, *args], capture_output=True, text=True, timeout=300)
+        result = subprocess.run([CKAN, "-c", config["__file__"], *args], capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
 
     kept, gone = checked["resources"]

@@ -135,20 +135,17 @@ def legacy_dataset(create_dataset):
         harvest_identity="x@293423", harvest_source_url="https://example.jp/catalog.ttl",
         harvest_original_uri="https://example.jp/d/1", harvested_at="2026-01-01T00:00:00",
         url="https://example.jp/landing", contact_url="https://example.jp/form")
-    hostile = {"harvest_source_url": "javascript:alert('source')", "harvest_original_uri": "javascript:alert('uri')",
-               "url": "javascript:alert('landing')", "contact_url": "data:text/html,<script>alert(1)</script>"}
-    for key, value in hostile.items():
-        if key == "url":
-            model.Session.query(model.Package).filter_by(id=dataset["id"]).update({"url": value})
-        else:
-            model.Session.query(model.PackageExtra).filter_by(package_id=dataset["id"], key=key).update({"value": value})
-    resource = dataset["resources"][0]
-    model.Session.query(model.Resource).filter_by(id=resource["id"]).update({
-        "url": "javascript:alert('resource')",
-        "extras": '{"uri": "javascript:alert(\'uri\')", "access_url": "javascript:alert(2)", '
-                  '"download_url": "data:text/html,x"}'})
+    package = model.Package.get(dataset["id"])
+    package.url = "javascript:alert('landing')"
+    package.extras = {**package.extras, "harvest_source_url": "javascript:alert('source')",
+                      "harvest_original_uri": "javascript:alert('uri')",
+                      "contact_url": "data:text/html,<script>alert(1)</script>"}
+    resource = model.Resource.get(dataset["resources"][0]["id"])
+    resource.url = "javascript:alert('resource')"
+    resource.extras = {**(resource.extras or {}), "uri": "javascript:alert('uri')",
+                       "access_url": "javascript:alert(2)", "download_url": "data:text/html,x"}
     org = model.Group.get(dataset["owner_org"])
-    model.Session.add(model.GroupExtra(group_id=org.id, key="homepage", value="javascript:alert('org')"))
+    org.extras = {**org.extras, "homepage": "javascript:alert('org')"}
     model.Session.commit()
     search.rebuild(dataset["id"])
     return call_action("package_show", id=dataset["id"])
