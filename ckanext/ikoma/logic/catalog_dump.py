@@ -46,11 +46,14 @@ class DumpIndex:
 def public_datasets() -> list[tuple[str, str]]:
     """(id, metadata_modified) of every public dataset, from the database: the truth about who may
     see what, even while the search index catches up."""
-    rows = (model.Session.query(model.Package.id, model.Package.metadata_modified)
-            .filter(model.Package.state == "active", model.Package.private.is_(False),
-                    model.Package.type == "dataset")
-            .order_by(model.Package.metadata_modified, model.Package.id))
+    rows = _public(model.Session.query(model.Package.id, model.Package.metadata_modified)).order_by(
+        model.Package.metadata_modified, model.Package.id)
     return [(package_id, modified.isoformat()) for package_id, modified in rows]
+
+
+def _public(query):
+    return query.filter(model.Package.state == "active", model.Package.private.is_(False),
+                        model.Package.type == "dataset")
 
 
 def _member(dataset_id: str, nt: bytes) -> bytes:
@@ -142,5 +145,5 @@ def dump_answer() -> Optional[DumpAnswer]:
 
 
 def count_public_datasets() -> int:
-    return len(public_datasets())
+    return _public(model.Session.query(model.Package.id)).count()
 

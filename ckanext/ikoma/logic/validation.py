@@ -152,11 +152,11 @@ def validate_now(resource_id: str) -> Optional[str]:
     return run_validation(resource_id)
 
 
-def _finished(rows: list[ResourceValidation]) -> list[ResourceValidation]:
+def finished_checks(rows: list[ResourceValidation]) -> list[ResourceValidation]:
     return [r for r in rows if r.status in (SUCCESS, FAILURE)]
 
 
-def _file_score(row: ResourceValidation) -> float:
+def file_score(row: ResourceValidation) -> float:
     """A checked file's share of rows without errors (report format 2); a file that could not be
     read as rows, or a report from before the share was kept, counts as all or nothing."""
     summary = (json.loads(row.report) if row.report else {}).get("summary", {})
@@ -170,10 +170,10 @@ def package_conformance_summary(package_id: str) -> Optional[dict[str, Any]]:
     """The dataset's conformance: the mean of its checked CSV files' shares of rows without errors
     (one bad cell in a thousand rows is 99.9%, not 0%), with the counts of findings; None while no
     file has a finished check."""
-    finished = _finished(ResourceValidation.for_package(package_id))
+    finished = finished_checks(ResourceValidation.for_package(package_id))
     if not finished:
         return None
-    scores = [_file_score(r) for r in finished]
+    scores = [file_score(r) for r in finished]
     return {
         "score": math.floor(10 * sum(scores) / len(scores)) / 10,
         "errors": sum(r.error_count for r in finished), "warnings": sum(r.warning_count for r in finished),

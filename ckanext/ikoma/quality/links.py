@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable, Optional
 
+from sqlalchemy import or_
+
 import ckan.model as model
 
 from ckanext.ikoma.model import LinkCheck
@@ -20,15 +22,9 @@ def public_resource_urls() -> list[str]:
     rows = (model.Session.query(model.Resource.url).join(model.Package, model.Package.id == model.Resource.package_id)
             .filter(model.Resource.state == "active", model.Package.state == "active",
                     model.Package.private.is_(False), model.Package.type == "dataset",
-                    sa_not_upload(model.Resource.url_type))
+                    or_(model.Resource.url_type.is_(None), model.Resource.url_type != "upload"))
             .distinct())
     return sorted(url for (url,) in rows if url)
-
-
-def sa_not_upload(column):
-    from sqlalchemy import or_
-
-    return or_(column.is_(None), column != "upload")
 
 
 def _policy() -> FetchPolicy:

@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.utils import dataset_uri
 
 from ckanext.ikoma.catalog_check import check_catalog
+from ckanext.ikoma.logic.validation import file_score, finished_checks
 from ckanext.ikoma.model import QualityScore, ResourceValidation
 from ckanext.ikoma.quality.links import link_statuses
 from ckanext.ikoma.quality.mqa import Assessment, assess
@@ -40,19 +41,12 @@ def _failing_shapes(datasets: list[dict]) -> set[str]:
 
 
 def _csv_conformance(package_ids: list[str]) -> dict[str, float]:
-    """Share of rows without errors over the dataset's checked CSVs (1.0 for a passing file)."""
-    rows = model.Session.query(ResourceValidation).filter(ResourceValidation.package_id.in_(package_ids))
+    """Share of rows without errors over each dataset's checked CSVs (0–1), scored per file as the
+    dataset page scores them (logic/validation.py), for a whole batch in one query."""
+    rows = model.Session.query(ResourceValidation).filter(ResourceValidation.package_id.in_(package_ids)).all()
     per: dict[str, list[float]] = {}
-    for row in rows:
-        if row.status not in ("success", "failure"):
-            continue
-        share = 1.0 if row.status == "success" else 0.0
-        try:
-            report = json.loads(row.report or "{}")
-            share = float(report.get("summary", {}).get("share_of_rows_without_errors", share))
-        except (ValueError, TypeError, AttributeError):
-            pass
-        per.setdefault(row.package_id, []).append(share)
+    for row in finished_checks(rows):
+        per.setdefault(row.package_id, []).append(file_score(row) / 100)
     return {k: sum(v) / len(v) for k, v in per.items()}
 
 

@@ -3,14 +3,14 @@ neighbours', and any harvested prefectural or national source — grouped by 統
 vocab/themes.yaml other than その他) and then by area, filterable by area and by year."""
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
-from typing import Any, Optional
+from typing import Optional
 
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma import vocabularies
+from ckanext.ikoma.helpers import ikoma_as_list  # the stored-JSON-list reader
 
 MAX_ROWS = 1000
 _CODE = re.compile(r"^\d{6}$")
@@ -31,16 +31,6 @@ class Entry:
 class Group:
     theme: vocabularies.Term
     areas: dict[str, list[Entry]] = field(default_factory=dict)  # area label -> entries
-
-
-def _list(value: Any) -> list[str]:
-    if isinstance(value, list):
-        return [str(v) for v in value]
-    try:
-        loaded = json.loads(value or "[]")
-    except (TypeError, ValueError):
-        return [str(value)] if value else []
-    return [str(v) for v in loaded] if isinstance(loaded, list) else [str(loaded)]
 
 
 def _overlaps(temporal: str, year: str) -> bool:
@@ -71,13 +61,13 @@ def statistics(area: Optional[str] = None, year: Optional[str] = None, lang: str
     for dataset in result["results"]:
         if year and not _overlaps(dataset.get("temporal") or "", year):
             continue
-        codes = _list(dataset.get("spatial_lg_codes")) or ["-"]
+        codes = [str(c) for c in ikoma_as_list(dataset.get("spatial_lg_codes"))] or ["-"]
         frequency = frequencies.get(dataset.get("frequency") or "")
         entry = Entry(dataset["name"], dataset.get("title") or dataset["name"],
                       (dataset.get("organization") or {}).get("title") or "", dataset.get("temporal") or "",
                       (frequency.label(lang) if frequency else ""),
                       sorted({r.get("format") for r in dataset.get("resources", []) if r.get("format")}))
-        for theme in _list(dataset.get("theme")):
+        for theme in ikoma_as_list(dataset.get("theme")):
             if theme not in groups:
                 continue
             for code in codes:

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 
 from flask import Blueprint, Response
 
 import ckan.plugins.toolkit as toolkit
+
+from ckanext.ikoma.views import _json  # one JSON response shape for the extension's pages
 
 region_blueprint = Blueprint("ikoma_region", __name__, url_prefix="/region")
 
@@ -72,10 +73,6 @@ def _csv(rows: list[list], filename: str) -> Response:
     response = Response("\ufeff" + text.getvalue(), mimetype="text/csv")  # BOM: Excel opens it as UTF-8
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def _json(document) -> Response:
-    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json")
 
 
 @region_blueprint.route("/kpi.<fmt>")
