@@ -9,6 +9,7 @@ import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.logic.catalog_query import solr_phrase
+from ckanext.ikoma.logic.validation import conformance_scores
 from ckanext.ikoma.standards import standard_datasets
 
 PAGE = 500
@@ -19,7 +20,8 @@ class Row:
     organization_id: str
     name: str
     title: str
-    cells: dict[str, list[dict]] = field(default_factory=dict)  # standard number -> [{name, title}]
+    # standard number -> [{name, title, score}]; score: the CSV conformance (0–100), None while unchecked
+    cells: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def covered(self) -> int:
@@ -86,10 +88,13 @@ def coverage() -> Coverage:
     organizations = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active").order_by(model.Group.title).all()
     rows = {g.id: Row(g.id, g.name, g.title or g.name) for g in organizations}
-    for dataset in _declaring_datasets():
+    declaring = _declaring_datasets()
+    scores = conformance_scores([d["id"] for d in declaring])
+    for dataset in declaring:
         row = rows.get(dataset.get("owner_org") or "")
         number = str(dataset.get("conforms_to") or "")
         if row is not None and number in known:
-            row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or ""})
+            row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or "",
+                                                     "score": scores.get(dataset["id"])})
     return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)),
                     probably_undeclared(list(standard_datasets().values())))
