@@ -47,11 +47,10 @@ statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/stat
 def statistics():
     from flask import request
 
-    from ckanext.ikoma.region.statistics import read_filters, statistics as groups
+    from ckanext.ikoma.region.statistics import read_filters, statistics as find
 
-    area, year = read_filters(request.args)
-    return toolkit.render("ikoma/region/statistics.html", {
-        "groups": groups(area, year, toolkit.h.lang()), "area": area, "year": year})
+    return toolkit.render("ikoma/region/statistics.html",
+                          {"statistics": find(read_filters(request.args), toolkit.h.lang())})
 
 
 @region_blueprint.route("/quality/<indicator>")
