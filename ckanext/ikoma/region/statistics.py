@@ -2,7 +2,7 @@
 neighbours', and any harvest source given the role "statistics" (a prefecture's or the state's
 catalog) — grouped by 統計分野 (the themes of vocab/themes.yaml other than その他) and then by area,
 filterable by area, year and field, paged. Filtering and counting are Solr's (the period is indexed
-as two dates by `index_period`), so a page costs one search whatever the size of the catalog."""
+as two dates by logic/index_fields.py), so a page costs one search whatever the size of the catalog."""
 from __future__ import annotations
 
 import re
@@ -15,6 +15,7 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.ikoma import vocabularies
 from ckanext.ikoma.helpers import ikoma_as_list  # the stored-JSON-list reader
 from ckanext.ikoma.logic.catalog_query import solr_phrase
+from ckanext.ikoma.logic.index_fields import PERIOD_END, PERIOD_START, THEMES
 
 PAGE_SIZE = 100
 MAX_PAGE = 1000  # deep paging is Solr's slowest query; 100,000 statistics is more than any region has
@@ -23,8 +24,6 @@ _CODE = re.compile(r"^\d{6}$")
 _YEAR = re.compile(r"^\d{4}$")
 _PAGE = re.compile(r"^\d{1,4}$")
 _THEME = re.compile(r"^[a-z-]{1,64}$")
-PERIOD_START, PERIOD_END = "temporal_start_date", "temporal_end_date"
-THEMES = "vocab_theme"  # the themes as a multi-valued field (`theme` itself is indexed as JSON text)
 
 
 @dataclass(frozen=True)
@@ -108,19 +107,6 @@ def statistics_source_urls() -> list[str]:
         except ConfigError:
             continue  # a source whose configuration is refused has no role to speak of
     return urls
-
-
-def index_statistics_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Index the themes as a list and the period (`temporal`, YYYY-MM-DD/YYYY-MM-DD once validated)
-    as two dates, so the field and year filters and the counts are Solr's, not a loop over results."""
-    themes = ikoma_as_list(pkg_dict.get("theme"))
-    if themes:
-        pkg_dict[THEMES] = [str(t) for t in themes]
-    start, _, end = str(pkg_dict.get("temporal") or "").partition("/")
-    if re.match(r"^\d{4}-\d{2}-\d{2}$", start) and re.match(r"^\d{4}-\d{2}-\d{2}$", end or start):
-        pkg_dict[PERIOD_START] = f"{start}T00:00:00Z"
-        pkg_dict[PERIOD_END] = f"{end or start}T23:59:59Z"
-    return pkg_dict
 
 
 def _filter_query(filters: Filters, themes: list[vocabularies.Term], with_theme: bool = True) -> str:
