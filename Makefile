@@ -11,6 +11,9 @@ VENV ?= .venv-$(CKAN)
 TEST_INI ?= test-$(CKAN).ini
 endif
 PYTEST_ARGS ?=
+# SOLR=cloud: `make stack` also starts a two-node SolrCloud (stack/solr/IkomaSolrCloud.java)
+SOLR ?=
+export SOLR
 
 .PHONY: help stack stack-stop stack-status test demo demo-reset wheel bench clean i18n screenshots
 

@@ -17,6 +17,9 @@ PYTHON="${PYTHON:-python3}"
 PG_PORT=5432
 REDIS_PORT=6379
 SOLR_PORT=8983
+# SolrCloud (`stack.sh cloud-up`, `make stack SOLR=cloud`): two nodes and a control port
+SOLR_CLOUD_PORTS="8991 8992"
+SOLR_CLOUD_CONTROL=8993
 SOLR_CORE=ckan
 PG_ROLE=ckan_default
 PG_PASSWORD=ckan_default
@@ -200,6 +203,29 @@ up() {
   say "ready: postgresql://127.0.0.1:$PG_PORT  redis://127.0.0.1:$REDIS_PORT  http://127.0.0.1:$SOLR_PORT/solr/$SOLR_CORE"
 }
 
+solr_cloud_ready() { curl -fsS "http://127.0.0.1:${SOLR_CLOUD_PORTS%% *}/solr/$SOLR_CORE/select?q=*:*&rows=0" >/dev/null 2>&1; }
+
+# A two-node SolrCloud (embedded ZooKeeper, one collection of two shards with a replica of each
+# on both nodes) from the same configset, beside the standalone Solr; see IkomaSolrCloud.java.
+cloud_up() {
+  mkdir -p "$RUN" "$LOGS"
+  install_solr
+  if pid_alive "$RUN/solr-cloud.pid" && solr_cloud_ready; then return; fi
+  local base="$STATE/solr-cloud"
+  rm -rf "$base"  # ZooKeeper's state and the indexes start empty: the configset is uploaded anew
+  mkdir -p "$base"
+  say "starting SolrCloud $SOLR_VERSION: nodes on 127.0.0.1:${SOLR_CLOUD_PORTS/ /, }, collection $SOLR_CORE (2 shards × 2 replicas)"
+  # shellcheck disable=SC2086
+  nohup env -u ZK_HOST -u SOLR_MODULES -u SOLR_HOME java -Xmx1g \
+      -Dlog4j2.configurationFile="$ROOT/stack/solr/log4j2.xml" -Dsolr.log.dir="$LOGS" \
+      -cp "$ROOT/stack/solr/target/lib/*" "$ROOT/stack/solr/IkomaSolrCloud.java" "$base" \
+      "$ROOT/stack/solr/configset/$SOLR_CORE/conf" "$SOLR_CORE" $SOLR_CLOUD_PORTS $SOLR_CLOUD_CONTROL \
+      >"$LOGS/solr-cloud.log" 2>&1 </dev/null &
+  echo $! >"$RUN/solr-cloud.pid"
+  wait_for SolrCloud "$LOGS/solr-cloud.log" "$RUN/solr-cloud.pid" solr_cloud_ready
+  say "ready: http://127.0.0.1:${SOLR_CLOUD_PORTS%% *}/solr/$SOLR_CORE (control: http://127.0.0.1:$SOLR_CLOUD_CONTROL/stop|start for node 1)"
+}
+
 stop_pidfile() {
   local name="$1" pidfile="$2" signal="${3:-TERM}" pid i
   [ -f "$pidfile" ] || return 0
@@ -218,6 +244,7 @@ down() {
   local f
   for f in "$RUN"/demo-*.pid; do [ -e "$f" ] && stop_pidfile "$(basename "$f" .pid)" "$f"; done
   stop_pidfile Solr "$RUN/solr.pid"
+  stop_pidfile SolrCloud "$RUN/solr-cloud.pid"
   stop_pidfile Redis "$RUN/redis.pid"
   stop_pidfile PostgreSQL "$RUN/postgres.pid" INT   # SIGINT = PostgreSQL's fast shutdown
   return 0
@@ -225,16 +252,18 @@ down() {
 
 status() {
   local name
-  for name in postgres redis solr; do
+  for name in postgres redis solr solr-cloud; do
     if pid_alive "$RUN/$name.pid"; then echo "$name: running (pid $(head -n1 "$RUN/$name.pid"))"; else echo "$name: stopped"; fi
   done
 }
 
 case "${1:-}" in
-  up) up ;;
+  up) up; [ "${SOLR:-}" != cloud ] || cloud_up ;;
+  cloud-up) cloud_up ;;
+  cloud-down) stop_pidfile SolrCloud "$RUN/solr-cloud.pid" ;;
   down) down ;;
   status) status ;;
   recreate-db) recreate_db "$2" ;;
   recreate-db-of) recreate_db "$(ini_database "$2")" ;;
-  *) echo "usage: $0 up|down|status|recreate-db NAME|recreate-db-of INI" >&2; exit 2 ;;
+  *) echo "usage: $0 up|down|status|cloud-up|cloud-down|recreate-db NAME|recreate-db-of INI" >&2; exit 2 ;;
 esac
