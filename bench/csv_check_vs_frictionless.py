@@ -166,6 +166,8 @@ def compare(title: str, path: str, schema_path: str, encoding: str, number: str,
         assert o_counts.get(ours_code[kind], 0) == count, (kind, o_counts)
         if kind in theirs_key:
             assert f_counts.get(theirs_key[kind], 0) == count, (kind, f_counts)
+    if encoding != "utf-8":  # the file-wide warning that names the fix (save as UTF-8)
+        assert o_counts.pop("csv_encoding_not_utf8") == 1, o_counts
     assert sum(o_counts.values()) == sum(expected.values()), ("csv_check found more", o_counts)
     other = {k: v for k, v in f_counts.items() if k not in theirs_key.values()}
     if other:
