@@ -1,9 +1,13 @@
-"""Benchmark: ckanext-ikoma's CSV checker against frictionless-py on the same 100,000-row
-自治体標準オープンデータセット file (13 公衆トイレ一覧), validating the Table Schema we export.
+"""Benchmark: ckanext-ikoma's CSV checker against frictionless-py and against the bare `csv.reader`
+pass (the floor) on the same 100,000-row 自治体標準オープンデータセット files, frictionless validating
+the Table Schema we export: 13 公衆トイレ一覧 whose cells repeat row after row, and the real-shaped
+10 医療機関一覧 (csv_real_shaped.py: distinct values on every row) in UTF-8 and in CP932.
 
-Each tool runs in its own process so that its peak memory (max RSS) is its own. Errors are
-planted at known rows; for the checks both tools do, both must find exactly the planted ones.
-Run with `make bench`; prints a Markdown table to paste into bench/README.md.
+Each pass runs in its own process so that its peak memory (max RSS) and CPU time are its own; the
+three passes over a file run one after the other in one run (the machine is shared: compare ratios).
+Errors are planted at known rows; each tool must find exactly the planted ones it checks.
+Run with `make bench` (arguments `repeating`, `real`, `utf-8` or `cp932` run some files only);
+prints Markdown tables to paste into bench/README.md.
 """
 from __future__ import annotations
 
@@ -30,6 +34,10 @@ PLANTED = [
     (1021, "全国地方公共団体コード", "292096", "check digit (ours only)"),
     (1031, "緯度", "10.000000", "latitude in Japan (ours only)"),
 ]
+TOILET_CODES = ["csv_required_cell_empty", "choice_expected", "non_negative_integer", "time_range",
+                "lg_code_check_digit", "latitude_range"]
+TOILET_THEIRS = ["constraint-error:名称", "constraint-error:車椅子使用者用トイレ有無", "type-error:男性トイレ総数",
+                 "type-error:利用開始時間", None, None]
 
 
 def make_file(path: str) -> dict[str, int]:
@@ -68,7 +76,7 @@ import json, sys
 sys.path.insert(0, {root!r})
 from ckanext.ikoma.csv_check import check_csv
 from ckanext.ikoma.standards import standard_dataset
-report = check_csv({path!r}, standard_dataset("13"), max_issues=0)
+report = check_csv({path!r}, standard_dataset({number!r}), max_issues=0)
 print(json.dumps(dict(report.counts)))
 """
 
@@ -77,13 +85,21 @@ import json, os, sys
 from collections import Counter
 from frictionless import Resource, Schema
 schema = Schema.from_descriptor(json.load(open({schema!r}, encoding="utf-8")))
-report = Resource(os.path.basename({path!r}), basepath=os.path.dirname({path!r}), schema=schema).validate(
-    limit_errors=10_000_000)
+report = Resource(os.path.basename({path!r}), basepath=os.path.dirname({path!r}), schema=schema,
+                  encoding={encoding!r}).validate(limit_errors=10_000_000)
 counts = Counter()
 for task in report.tasks:
     for error in task.errors:
         counts[getattr(error, "field_name", None) and error.type + ":" + error.field_name or error.type] += 1
 print(json.dumps(counts))
+"""
+
+# The floor: decoding the file and splitting it into rows with the standard library, nothing else.
+FLOOR = """
+import csv, json
+with open({path!r}, encoding={encoding!r}, newline="") as f:
+    rows = sum(1 for _ in csv.reader(f)) - 1
+print(json.dumps({{"rows": rows}}))
 """
 
 
@@ -97,75 +113,99 @@ def run(code: str) -> tuple[float, str]:
     return elapsed, out
 
 
-def measured(code: str) -> tuple[float, int, dict]:
-    """Wall time, peak RSS (KiB) and the printed JSON counts. RUSAGE_CHILDREN keeps the largest
-    child seen so far, so the tools run smallest first: see main()."""
+def measured(code: str) -> tuple[float, float, int, dict]:
+    """Wall time, CPU time (user + system), peak RSS (KiB) and the printed JSON counts of a child.
+    RUSAGE_CHILDREN keeps the largest child seen so far: see measured_alone."""
     elapsed, out = run(code)
-    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, json.loads(out)
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, json.loads(out)
 
 
-def measured_alone(code: str) -> tuple[float, int, dict]:
-    """`measured` in a process of its own, so each tool's peak RSS is its own."""
+def measured_alone(code: str) -> tuple[float, float, int, dict]:
+    """`measured` in a process of its own, so each tool's peak RSS and CPU time are its own."""
     probe = (
         "import json, sys; sys.path.insert(0, %r); import csv_check_vs_frictionless as b; "
         "print(json.dumps(b.measured(%r)))" % (HERE, code)
     )
-    elapsed, rss, counts = json.loads(subprocess.run([sys.executable, "-c", probe], check=True,
-                                                     capture_output=True, text=True).stdout)
-    return elapsed, rss, counts
+    return tuple(json.loads(subprocess.run([sys.executable, "-c", probe], check=True,
+                                           capture_output=True, text=True).stdout))
+
+
+def _ours_by_kind(counts: dict, planted) -> dict:
+    """The checker's count for each planted kind (each kind has a code of its own in the file)."""
+    return {kind: counts.get(code, 0) for kind, code in planted}
+
+
+def compare(title: str, path: str, schema_path: str, encoding: str, number: str, expected: dict,
+            ours_code: dict, theirs_key: dict) -> None:
+    """One file: the three passes in one run, the table, and the findings side by side.
+    ours_code: kind -> our code; theirs_key: kind -> frictionless's "type:field" (kinds both check)."""
+    root = os.path.dirname(HERE)
+    f_wall, f_cpu, f_rss, f_counts = measured_alone(FRICTIONLESS.format(schema=schema_path, path=path,
+                                                                        encoding=encoding))
+    o_wall, o_cpu, o_rss, o_counts = measured_alone(OURS.format(root=root, path=path, number=number))
+    c_wall, c_cpu, c_rss, c_counts = measured_alone(FLOOR.format(path=path, encoding=encoding))
+    assert c_counts["rows"] == ROWS, c_counts
+    size_mb = os.path.getsize(path) / 1e6
+    print(f"### {title}: {ROWS:,} rows, {size_mb:.1f} MB {encoding}\n")
+    print("| pass | wall (s) | rows/s (wall) | CPU (s) | rows/s (CPU) | peak RSS (MiB) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, wall, cpu, rss in (("frictionless-py 5.18.1 (exported Table Schema)", f_wall, f_cpu, f_rss),
+                                 ("ckanext-ikoma csv_check", o_wall, o_cpu, o_rss),
+                                 ("bare `csv.reader` pass (floor)", c_wall, c_cpu, c_rss)):
+        print(f"| {name} | {wall:.2f} | {ROWS / wall:,.0f} | {cpu:.2f} | {ROWS / cpu:,.0f} | {rss / 1024:.0f} |")
+    print(f"\ncsv_check vs frictionless: {f_wall / o_wall:.1f}x (wall), {f_cpu / o_cpu:.1f}x (CPU); "
+          f"csv_check / floor: {o_wall / c_wall:.2f}x (wall), {o_cpu / c_cpu:.2f}x (CPU)\n")
+    print("| planted | rows | found by csv_check | found by frictionless |")
+    print("|---|---:|---:|---:|")
+    for kind, count in expected.items():
+        theirs = f_counts.get(theirs_key[kind], 0) if kind in theirs_key else "–"
+        print(f"| {kind} | {count} | {o_counts.get(ours_code[kind], 0)} | {theirs} |")
+    print()
+    for kind, count in expected.items():
+        assert o_counts.get(ours_code[kind], 0) == count, (kind, o_counts)
+        if kind in theirs_key:
+            assert f_counts.get(theirs_key[kind], 0) == count, (kind, f_counts)
+    if encoding != "utf-8":  # the file-wide warning that names the fix (save as UTF-8)
+        assert o_counts.pop("csv_encoding_not_utf8") == 1, o_counts
+    assert sum(o_counts.values()) == sum(expected.values()), ("csv_check found more", o_counts)
+    other = {k: v for k, v in f_counts.items() if k not in theirs_key.values()}
+    if other:
+        print(f"frictionless also reported: {other}\n")
 
 
 def main() -> None:
     from ckanext.ikoma.standards import standard_dataset
     from ckanext.ikoma.standards.export import table_schema
+    import csv_real_shaped as real
 
+    only = sys.argv[1:]  # e.g. `real` or `cp932`: some of the files only (while working)
     workdir = tempfile.mkdtemp(prefix="ikoma-bench-")
-    path = os.path.join(workdir, "toilets_100k.csv")
-    schema_path = os.path.join(workdir, "schema.json")
-    expected = make_file(path)
+    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, load {os.getloadavg()[0]:.1f}, {time.strftime('%Y-%m-%d %H:%M')}\n")
+
+    if not only or "repeating" in only:
+        path = os.path.join(workdir, "toilets_100k.csv")
+        schema_path = os.path.join(workdir, "schema-13.json")
+        expected = make_file(path)
+        with open(schema_path, "w", encoding="utf-8") as f:
+            json.dump(table_schema(standard_dataset("13")), f, ensure_ascii=False)
+        compare("13 公衆トイレ一覧, values repeating row after row", path, schema_path, "utf-8", "13", expected,
+                {k: c for k, c in zip(expected, TOILET_CODES)},
+                {k: t for k, t in zip(expected, TOILET_THEIRS) if t})
+
+    schema_path = os.path.join(workdir, "schema-10-legacy.json")
     with open(schema_path, "w", encoding="utf-8") as f:
-        json.dump(table_schema(standard_dataset("13")), f, ensure_ascii=False)
-    size_mb = os.path.getsize(path) / 1e6
-
-    # ours first: RUSAGE_CHILDREN reports the largest child so far, so the second figure would
-    # hide a smaller first one; a separate measuring process per tool avoids relying on order.
-    o_time, o_rss, o_counts = measured_alone(OURS.format(root=os.path.dirname(HERE), path=path))
-    f_time, f_rss, f_counts = measured_alone(FRICTIONLESS.format(schema=schema_path, path=path))
-
-    ours = {
-        "required": o_counts.get("csv_required_cell_empty", 0),
-        "enum": o_counts.get("choice_expected", 0),
-        "integer": o_counts.get("non_negative_integer", 0),
-        "time": o_counts.get("time_range", 0),
-        "check digit (ours only)": o_counts.get("lg_code_check_digit", 0),
-        "latitude in Japan (ours only)": o_counts.get("latitude_range", 0),
-    }
-    theirs = {
-        "required": f_counts.get("constraint-error:名称", 0),
-        "enum": f_counts.get("constraint-error:車椅子使用者用トイレ有無", 0),
-        "integer": f_counts.get("type-error:男性トイレ総数", 0),
-        "time": f_counts.get("type-error:利用開始時間", 0),
-        "check digit (ours only)": f_counts.get("constraint-error:全国地方公共団体コード", 0),
-        "latitude in Japan (ours only)": f_counts.get("constraint-error:緯度", 0),
-    }
-    print(f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{time.strftime('%Y-%m-%d')}; file: {ROWS:,} rows × 39 columns, {size_mb:.1f} MB UTF-8\n")
-    print("| tool | wall time (s) | rows/s | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|")
-    print(f"| frictionless-py 5.18.1 (exported Table Schema) | {f_time:.1f} | {ROWS / f_time:,.0f} | {f_rss / 1024:.0f} |")
-    print(f"| ckanext-ikoma csv_check | {o_time:.1f} | {ROWS / o_time:,.0f} | {o_rss / 1024:.0f} |")
-    print(f"\nSpeed-up: {f_time / o_time:.1f}x\n")
-    print("| planted error | rows planted | found by csv_check | found by frictionless |")
-    print("|---|---:|---:|---:|")
-    for category, count in expected.items():
-        print(f"| {category} | {count} | {ours[category]} | {theirs[category]} |")
-    for category in ("required", "enum", "integer", "time"):
-        assert ours[category] == theirs[category] == expected[category], (category, ours, theirs, expected)
-    for category in ("check digit (ours only)", "latitude in Japan (ours only)"):
-        assert ours[category] == expected[category], (category, ours)
-    other = {k: v for k, v in f_counts.items() if not any(k.endswith(":" + c) for _, c, _, _ in PLANTED)}
-    if other:
-        print(f"\nfrictionless also reported: {other}")
+        json.dump(table_schema(standard_dataset(real.STANDARD), real.LAYOUT), f, ensure_ascii=False)
+    ours_code = {kind: code for _, _, _, kind, code, _ in real.PLANTED}
+    theirs_key = {kind: f"{error}:{column}" for _, column, _, kind, _, error in real.PLANTED if error}
+    for encoding in ("utf-8", "cp932"):
+        if only and not ({"real", encoding} & set(only)):
+            continue
+        path = os.path.join(workdir, f"medical_100k_{encoding}.csv")
+        expected = real.make_real_shaped(path, ROWS, encoding)
+        compare(f"10 医療機関一覧 (legacy layout), real-shaped, {encoding.upper()}", path, schema_path, encoding,
+                real.STANDARD, expected, ours_code, theirs_key)
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import csv
 from typing import Any, Optional
 
 from ckanext.ikoma.csv_check.cells import FORMULA_FINDING, build_cell_check, is_formula
+from ckanext.ikoma.csv_check.clean import nominator
 from ckanext.ikoma.csv_check.header import column_level
 from ckanext.ikoma.csv_check.report import ERROR, Report
 
@@ -18,25 +19,28 @@ def _cells_text(cells: list[str]) -> str:
 
 
 class BatchChecker:
-    """Checks rows a batch at a time, column by column: each distinct value of a column is checked
-    once (and remembered across batches), so the per-cell work is done by zip and set in C and
-    Python only looks at values it has not seen. Findings are reported in line order."""
+    """Checks rows a batch at a time, column by column. Where a column has one (clean.py), a regex
+    over the column's batch or a set difference tells in C which cells need no finding; only the
+    others are checked one by one. Other columns: each distinct value is checked once (and
+    remembered across batches). Findings are reported in line order."""
 
-    BATCH = 2000
+    BATCH = 1000  # rows: bounds the memory a batch holds (and its columns joined)
 
     def __init__(self, header: list[str], match, report: Report, writer: Optional[Any] = None):
         self.report = report
         self.header = header
         self.width = len(header)
         self.writer = writer  # csv.writer of the corrected copy, or None
-        # (index, display name, cell required, remembered findings, check) per standard column;
-        # a blank 1-or-blank flag means "no", so its cells are never missing
+        # (index, display name, cell required, remembered findings, check, nominator) per standard
+        # column; a blank 1-or-blank flag means "no", so its cells are never missing
         self.plan = []
         for i, column in enumerate(match.columns):
             if column is None:
                 continue
             required = column_level(column, match.layout) == "required"
-            self.plan.append((i, header[i], required and not column.is_flag, {}, build_cell_check(column, required)))
+            cell_required = required and not column.is_flag
+            self.plan.append((i, header[i], cell_required, {}, build_cell_check(column, required),
+                              nominator(column, cell_required)))
         self.rows: list[list[Optional[str]]] = []  # the batch, appended to by the engine's loop
         self.lines: list[int] = []
         self.raw: dict[int, list[str]] = {}  # batch index -> the row as written, for ragged rows
@@ -80,18 +84,30 @@ class BatchChecker:
         first_row = self.flushed + 1
         findings: list[tuple[int, int, str, str, Any]] = []  # (batch index, plan position, name, value, found)
         replacements: list[tuple[int, dict[str, str]]] = []  # (column index, value -> fix)
-        for position, (index, name, required, seen, check) in enumerate(self.plan):
+        for position, (index, name, required, seen, check, nominate) in enumerate(self.plan):
             values = columns[index]
-            bad = self._bad_values(values, required, seen, check)
-            if not bad:
-                continue
-            fixes = {value: fixed for value, fixed in ((v, _fix_of(found)) for v, found in bad.items())
-                     if fixed is not None}
+            nominated = nominate(values) if nominate is not None else None
+            if nominated is None:
+                bad = self._bad_values(values, required, seen, check)
+                nominated = [i for i, value in enumerate(values) if value in bad] if bad else ()
+            else:
+                bad = {}
+                for batch_index in nominated:
+                    value = values[batch_index]
+                    if value not in bad:
+                        bad[value] = _found(value, required, seen, check)
+            fixes = {}
+            for batch_index in nominated:
+                value = values[batch_index]
+                found = bad[value]
+                if found is None:
+                    continue
+                findings.append((batch_index, position, name, value, found))
+                fixed = _fix_of(found)
+                if fixed is not None:
+                    fixes[value] = fixed
             if fixes:
                 replacements.append((index, fixes))
-            for batch_index, value in enumerate(values):
-                if value in bad:
-                    findings.append((batch_index, position, name, value, bad[value]))
         findings.sort(key=lambda f: (f[0], f[1]))
         for batch_index, _, name, value, found in findings:
             where = {"row": first_row + batch_index, "line": self.lines[batch_index], "column": name, "cell": value}
@@ -114,24 +130,13 @@ class BatchChecker:
 
     @staticmethod
     def _bad_values(values, required: bool, seen: dict, check) -> dict[str, Any]:
+        """The findings of each distinct value of a column's batch that has any."""
         bad: dict[str, Any] = {}
         distinct = set(values)
         distinct.discard(None)
-        if check is None:  # free text: only emptiness and formulas
-            for value in distinct:
-                if not value or value.isspace():
-                    if required:
-                        bad[value] = _EMPTY
-                elif is_formula(value):
-                    bad[value] = FORMULA_FINDING
-            return bad
         for value in distinct:
-            found = seen.get(value, _UNSEEN)
-            if found is _UNSEEN:
-                found = _EMPTY if not value or value.isspace() else check(value)
-                if len(seen) < REMEMBERED:
-                    seen[value] = found
-            if found is not None and (found is not _EMPTY or required):
+            found = _found(value, required, seen, check)
+            if found is not None:
                 bad[value] = found
         return bad
 
@@ -151,6 +156,25 @@ class BatchChecker:
                     if index < len(out) and out[index] in fixes:
                         out[index] = fixes[out[index]]
             self.writer.writerow(out)
+
+
+def _found(value: Optional[str], required: bool, seen: dict, check) -> Any:
+    """What one cell gets: None (nothing), _EMPTY (a required cell left empty) or its findings;
+    a typed column's findings remembered for the first REMEMBERED distinct values."""
+    if value is None:  # missing from a short row: reported with the row
+        return None
+    if check is None:  # free text: only emptiness and formulas
+        if not value or value.isspace():
+            return _EMPTY if required else None
+        return FORMULA_FINDING if is_formula(value) else None
+    found = seen.get(value, _UNSEEN)
+    if found is _UNSEEN:
+        found = _EMPTY if not value or value.isspace() else check(value)
+        if len(seen) < REMEMBERED:
+            seen[value] = found
+    if found is _EMPTY and not required:
+        return None
+    return found
 
 
 def _fix_of(found: Any) -> Optional[str]:
