@@ -5,9 +5,9 @@ One real Solr 9 (the stack's launcher, stack/solr/IkomaSolr.java) is started on 
 cores: `stock` (schema.xml from the installed CKAN package, empty synonyms/protwords as CKAN ships
 them) and `ikoma` (stack/solr/configset/ckan/conf). Each record goes into both as the document
 CKAN's indexer makes of it (scheming fields as `extras_*`; ours also through the extension's
-before_dataset_index); each query is sent as CKAN's package_search sends it (dismax, CKAN's mm and
-tie, q.op AND), with CKAN's query fields for stock and the extension's (before_dataset_search) for
-ours. Prints Markdown: the table in bench/README.md, per kind of query, and what ours still misses.
+before_dataset_index); each query is sent as CKAN's package_search sends it (dismax, CKAN's mm,
+q.op AND), with CKAN's query fields and tie for stock and the extension's (before_dataset_search)
+for ours. Prints Markdown: the table in bench/README.md, per kind of query, and what ours still misses.
 Needs the Solr jars (`stack/stack.sh up`); run with `make bench` or `.venv/bin/python bench/search_quality.py`.
 """
 from __future__ import annotations
@@ -103,8 +103,8 @@ def post(url: str, body) -> None:
     urllib.request.urlopen(request).read()
 
 
-def ranked(base: str, q: str, query_fields: str) -> list[str]:
-    params = {"q": q, "defType": "dismax", "tie": "0.1", "mm": "2<-1 5<80%", "qf": query_fields,
+def ranked(base: str, q: str, query_fields: str, tie: str) -> list[str]:
+    params = {"q": q, "defType": "dismax", "tie": tie, "mm": "2<-1 5<80%", "qf": query_fields,
               "q.op": "AND", "df": "text", "fq": f"+site_id:{SITE} +capacity:public +state:active",
               "rows": qs.K, "fl": "name", "sort": "score desc, name asc", "wt": "json"}
     with urllib.request.urlopen(base + "/select?" + urllib.parse.urlencode(params)) as response:
@@ -117,8 +117,8 @@ def run(port: int) -> None:
     for core, ours in (("stock", False), ("ikoma", True)):
         base = f"http://127.0.0.1:{port}/solr/{core}"
         post(base + "/update?commit=true", [solr_doc(r, ours) for r in records])
-        fields = search.search_params({})["qf"] if ours else STOCK_QUERY_FIELDS
-        results[core] = {query.q: ranked(base, query.q, fields) for query in queries}
+        params = search.search_params({}) if ours else {"qf": STOCK_QUERY_FIELDS, "tie": "0.1"}
+        results[core] = {query.q: ranked(base, query.q, params["qf"], params["tie"]) for query in queries}
     stock, ours = (qs.scores(results[c], queries) for c in ("stock", "ikoma"))
     print(f"{len(records)} datasets, {len(queries)} queries, top {qs.K}.\n")
     print("| schema | recall@10 | precision@10 | nDCG@10 | zero-result rate | queries |")

@@ -4,11 +4,13 @@ from ckanext.ikoma import search
 
 def test_a_free_text_search_gets_the_japanese_query_fields():
     assert search.search_params({"q": "避難所"})["qf"] == search.QUERY_FIELDS
+    assert search.search_params({"q": "避難所"})["tie"] == search.TIE
     assert search.search_params({"q": "避難所", "defType": "edismax"})["qf"] == search.QUERY_FIELDS
 
 
-def test_the_callers_own_fields_or_query_parser_are_left_alone():
-    assert search.search_params({"q": "x", "qf": "title"})["qf"] == "title"
+def test_the_callers_own_fields_tie_or_query_parser_are_left_alone():
+    assert search.search_params({"q": "x", "qf": "title"}) == {"q": "x", "qf": "title"}
+    assert search.search_params({"q": "x", "tie": "0.1"})["tie"] == "0.1"
     assert "qf" not in search.search_params({"q": "x", "defType": "lucene"})
 
 
