@@ -5,7 +5,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, compat, helpers, validators, views, views_validation, vocabularies
+from ckanext.ikoma import cli, compat, helpers, search, validators, views, views_validation, vocabularies
 from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
@@ -89,7 +89,11 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         from ckanext.ikoma.logic.index_fields import add_index_fields
 
-        return compat.validated_harvest_source(add_index_fields(validation.index_conformance(pkg_dict)))
+        pkg_dict = search.index_english_fields(add_index_fields(validation.index_conformance(pkg_dict)))
+        return compat.validated_harvest_source(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return search.search_params(search_params)
 
     # IOrganizationController (IPackageController shares these method names, hence the check):
     # an organization's names and code are in every dataset graph of its own
