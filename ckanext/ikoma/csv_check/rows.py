@@ -24,11 +24,13 @@ class BatchChecker:
 
     BATCH = 2000
 
-    def __init__(self, header: list[str], match, report: Report, writer: Optional[Any] = None):
+    def __init__(self, header: list[str], match, report: Report, writer: Optional[Any] = None,
+                 sink: Optional[Any] = None):
         self.report = report
         self.header = header
         self.width = len(header)
         self.writer = writer  # csv.writer of the corrected copy, or None
+        self.sink = sink  # called with each row without errors, fixes applied, or None
         # (index, display name, cell required, remembered findings, check) per standard column;
         # a blank 1-or-blank flag means "no", so its cells are never missing
         self.plan = []
@@ -104,7 +106,7 @@ class BatchChecker:
                 if severity == ERROR:
                     self.failed.add(batch_index)
         self.report.rows_with_errors += len(self.failed)
-        if self.writer is not None:
+        if self.writer is not None or self.sink is not None:
             self._write(replacements)
         self.flushed += len(self.rows)
         self.rows.clear()
@@ -138,6 +140,8 @@ class BatchChecker:
     def _write(self, replacements: list[tuple[int, dict[str, str]]]) -> None:
         """The batch into the corrected copy: every fix applied, every other cell as it was."""
         for batch_index, row in enumerate(self.rows):
+            if self.writer is None and batch_index in self.failed:
+                continue  # the sink takes only rows without errors
             out = self.raw.get(batch_index)
             if out is None:
                 out = list(row)
@@ -150,7 +154,10 @@ class BatchChecker:
                 for index, fixes in replacements:
                     if index < len(out) and out[index] in fixes:
                         out[index] = fixes[out[index]]
-            self.writer.writerow(out)
+            if self.writer is not None:
+                self.writer.writerow(out)
+            if self.sink is not None and batch_index not in self.failed:
+                self.sink(out)
 
 
 def _fix_of(found: Any) -> Optional[str]:
