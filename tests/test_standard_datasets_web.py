@@ -16,7 +16,11 @@ def test_index_lists_every_standard_dataset_in_japanese_and_english(app):
 def test_definition_page_shows_columns_levels_and_imi_paths(app):
     page = app.get("/standard-datasets/13").body
     assert "バリアフリートイレ数" in page and "自治体標準ODS" in page and "公衆トイレ" in page
-    assert "施設&gt;" in page or "施設>" in page  # an IMI path
+    assert "施設&gt;関連施設{役割=&#39;設置施設&#39;}&gt;施設&gt;名称&gt;表記" in page  # 名称's IMI path
+    assert "41 列中 30 列に共通語彙基盤のパスがあります（73%）" in page
+    assert "施設の便器・設備の数を表すプロパティがない" in page  # a reasoned none
+    english = app.get("/en/standard-datasets/13").body
+    assert "30 of 41 columns have a path (73%)" in english and "the GIF→IMI mapping" in english
     assert app.get("/standard-datasets/8").status_code == 200  # 8 and 08 are the same definition
 
 

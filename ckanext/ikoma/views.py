@@ -10,6 +10,7 @@ from flask import Blueprint, Response
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.ikoma.imi.columns import coverage as imi_coverage
 from ckanext.ikoma.standards import standard_dataset, standard_datasets
 from ckanext.ikoma.standards import export
 
@@ -35,7 +36,10 @@ def index():
 @standard_datasets_blueprint.route("/<number>")
 def read(number):
     definition = _definition_or_404(number)
-    return toolkit.render("ikoma/standard_datasets/read.html", {"definition": definition})
+    mapped, total = imi_coverage(definition.columns)
+    return toolkit.render("ikoma/standard_datasets/read.html", {
+        "definition": definition, "imi_mapped": mapped, "imi_total": total,
+        "imi_percent": int(100 * mapped / total) if total else 0})
 
 
 def _json(document, mimetype: str = "application/json") -> Response:

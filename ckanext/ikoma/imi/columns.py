@@ -67,3 +67,9 @@ def type_problem(type_: str, format_: Optional[str], path: ImiPath) -> Optional[
     if path.datatype not in datatypes:
         return f"a {format_ or type_} column cannot be held by {leaf} ({path.datatype})"
     return None
+
+
+def coverage(columns) -> tuple[int, int]:
+    """(columns with a path, columns) of a definition: what the page and the README report."""
+    columns = list(columns)
+    return sum(1 for c in columns if c.imi and c.imi != IMI_NONE), len(columns)
