@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Optional
 
 from ckanext.ikoma.imi.columns import IMI_NONE
@@ -21,12 +21,17 @@ LG_CODE_KIND = "全国地方公共団体コード"
 _BLOCK_START = re.compile(r"[0-9０-９\-－‐ー番]")
 
 
-@dataclass
 class Node:
-    type: str
-    selectors: tuple[tuple[str, str], ...] = ()
-    children: dict[tuple, "Node"] = field(default_factory=dict)  # (prop, type, selectors) -> node
-    literals: dict[str, list[tuple[str, Optional[str]]]] = field(default_factory=dict)  # prop -> (value, lang)
+    """A node of an instance: its class, the selector literals that tell it apart, child nodes by
+    (property, class, selectors) and literal values by property. Slots: a row makes dozens."""
+
+    __slots__ = ("type", "selectors", "children", "literals")
+
+    def __init__(self, type_: str, selectors: tuple[tuple[str, str], ...] = ()):
+        self.type = type_
+        self.selectors = selectors
+        self.children: dict[tuple, Node] = {}
+        self.literals: dict[str, list[tuple[str, Optional[str]]]] = {}  # prop -> [(value, lang)]
 
     def child(self, prop: str, type_: str, selectors: tuple = ()) -> "Node":
         key = (prop, type_, selectors)
@@ -56,23 +61,30 @@ class InstanceBuilder:
             if column is None or not column.imi or column.imi == IMI_NONE:
                 continue
             self.plan.append(ColumnPlan(index, column.name, resolve(column.imi), column.separator))
+        # per column: (cell index, child keys along the path, leaf property, language, separator)
+        self.compiled = [(p.index, tuple((s.prop, s.node_class, s.selectors) for s in p.path.steps[:-1]),
+                          p.path.leaf.prop, p.path.leaf.lang, p.separator) for p in self.plan]
         roots = {p.path.root for p in self.plan}
         self.root = roots.pop() if len(roots) == 1 else main_class(standard)
 
     def build(self, row: list[str], derive: bool = True) -> Node:
         root = Node(self.root)
-        for plan in self.plan:
-            cell = row[plan.index] if plan.index < len(row) else None
-            if not cell or not cell.strip():
+        width = len(row)
+        for index, keys, leaf, lang, separator in self.compiled:
+            cell = row[index] if index < width else None
+            if not cell or not (cell := cell.strip()):
                 continue
-            values = [v.strip() for v in cell.split(plan.separator)] if plan.separator else [cell.strip()]
             node = root
-            for step in plan.path.steps[:-1]:
-                node = node.child(step.prop, step.node_class, step.selectors)
-            leaf = plan.path.leaf
-            for value in values:
-                if value:
-                    node.add(leaf.prop, value, leaf.lang)
+            for key in keys:  # Node.child inlined: this loop is most of the converter's time
+                child = node.children.get(key)
+                if child is None:
+                    child = node.children[key] = Node(key[1], key[2])
+                node = child
+            values = node.literals.setdefault(leaf, [])
+            if separator:
+                values.extend((v, lang) for v in (v.strip() for v in cell.split(separator)) if v)
+            else:
+                values.append((cell, lang))
         if derive:
             split_addresses(root)
         return root

@@ -8,7 +8,7 @@ context gives them, so the three outputs hold the same triples.
 from __future__ import annotations
 
 import functools
-from typing import Iterator, Optional
+from typing import Optional
 
 from ckanext.ikoma.imi.instance import Node
 from ckanext.ikoma.imi.vocabulary import XSD, imi_vocabulary
@@ -59,25 +59,37 @@ def jsonld(node: Node) -> dict:
 
 # ---------------------------------------------------------------- N-Triples and Turtle
 
-def ntriples(node: Node, label: str) -> Iterator[str]:
+def ntriples(node: Node, label: str) -> list[str]:
     """The instance's triples, blank nodes labelled `label`, `label`_1 … (unique per row)."""
-    ns = imi_vocabulary().namespace
-    counter = [0]
+    lines: list[str] = []
+    _triples(node, label, label, [0], lines)
+    return lines
 
-    def walk(n: Node, subject: str) -> Iterator[str]:
-        yield f"{subject} {RDF_TYPE} <{ns}{n.type}> .\n"
-        for prop, value in n.selectors:
-            yield f"{subject} <{ns}{prop}> {_object(prop, value)} .\n"
-        for prop, values in n.literals.items():
-            for value, lang in values:
-                yield f"{subject} <{ns}{prop}> {_object(prop, value, lang)} .\n"
-        for (prop, _, _), child in n.children.items():
-            counter[0] += 1
-            child_label = f"{label}_{counter[0]}"
-            yield f"{subject} <{ns}{prop}> {child_label} .\n"
-            yield from walk(child, child_label)
 
-    yield from walk(node, label)
+@functools.lru_cache(maxsize=None)
+def _predicate(prop: str) -> str:
+    return f" <{imi_vocabulary().namespace}{prop}> "
+
+
+@functools.lru_cache(maxsize=None)
+def _type_triple_tail(type_: str) -> str:
+    return f" {RDF_TYPE} <{imi_vocabulary().namespace}{type_}> .\n"
+
+
+def _triples(n: Node, subject: str, label: str, counter: list, lines: list) -> None:
+    # one list filled by plain recursion: nested generators cost more than the triples themselves
+    lines.append(subject + _type_triple_tail(n.type))
+    for prop, value in n.selectors:
+        lines.append(f"{subject}{_predicate(prop)}{_object(prop, value)} .\n")
+    for prop, values in n.literals.items():
+        predicate = _predicate(prop)
+        for value, lang in values:
+            lines.append(f"{subject}{predicate}{_object(prop, value, lang)} .\n")
+    for (prop, _, _), child in n.children.items():
+        counter[0] += 1
+        child_label = f"{label}_{counter[0]}"
+        lines.append(f"{subject}{_predicate(prop)}{child_label} .\n")
+        _triples(child, child_label, label, counter, lines)
 
 
 def _object(prop: str, value: str, lang: Optional[str] = None) -> str:
