@@ -11,7 +11,9 @@ import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.imi.columns import coverage as imi_coverage
+from ckanext.ikoma.standards import items as standard_items
 from ckanext.ikoma.standards import standard_dataset, standard_datasets
+from ckanext.ikoma.standards.items import data_items
 from ckanext.ikoma.standards import export
 
 standard_datasets_blueprint = Blueprint("ikoma_standards", __name__, url_prefix="/standard-datasets")
@@ -31,6 +33,25 @@ def _definition_or_404(number: str, with_columns: bool = False):
 def index():
     return toolkit.render("ikoma/standard_datasets/index.html",
                           {"definitions": list(standard_datasets().values())})
+
+
+@standard_datasets_blueprint.route("/items")
+def items():
+    """データ項目辞書: every item of every definition, for departments designing a new list."""
+    return toolkit.render("ikoma/standard_datasets/items.html", {
+        "items": data_items(), "definitions": standard_datasets()})
+
+
+@standard_datasets_blueprint.route("/items.json")
+def items_json():
+    return _json({"items": [item.to_dict() for item in data_items()]})
+
+
+@standard_datasets_blueprint.route("/items.csv")
+def items_csv():
+    response = Response(standard_items.items_csv(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=\"data-items.csv\""
+    return response
 
 
 @standard_datasets_blueprint.route("/<number>")
