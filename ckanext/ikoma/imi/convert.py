@@ -32,6 +32,13 @@ class Conversion:
     def rows(self) -> int:
         return self.converted + self.skipped
 
+    @property
+    def usable(self) -> bool:
+        """Worth publishing: the file was read whole, some rows converted, and no error concerns
+        the whole file (a missing required column marks every row)."""
+        report = self.report
+        return bool(self.converted and report.checked and report.rows_with_errors < report.rows)
+
 
 class _Writer:
     def __init__(self, out: TextIO, fmt: str):
@@ -60,9 +67,10 @@ class _Writer:
 
 
 def convert_csv(source: Union[str, os.PathLike, BinaryIO], standard, out: TextIO, fmt: str = "jsonld",
-                progress: Optional[Callable[[int], None]] = None, derive: bool = True) -> Conversion:
+                progress: Optional[Callable[[int], None]] = None, derive: bool = True,
+                max_issues: int = 100, max_bytes: Optional[int] = None) -> Conversion:
     """Write the IMI form of `source` (a CSV of `standard`) to `out`; `progress(rows)` is called
-    every 1,000 converted rows."""
+    every 1,000 converted rows. The result carries the checker's report of the same pass."""
     if fmt not in FORMATS:
         raise ValueError(f"format {fmt!r}: expected one of {sorted(FORMATS)}")
     writer = _Writer(out, fmt)
@@ -77,6 +85,6 @@ def convert_csv(source: Union[str, os.PathLike, BinaryIO], standard, out: TextIO
         if progress and writer.count % 1000 == 0:
             progress(writer.count)
 
-    report = check_csv(source, standard, max_issues=100, rows_to=take)
+    report = check_csv(source, standard, max_issues=max_issues, max_bytes=max_bytes, rows_to=take)
     writer.end()
     return Conversion(fmt, writer.count, (report.rows or 0) - writer.count, report)
