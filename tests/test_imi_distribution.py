@@ -45,6 +45,17 @@ def test_the_job_keeps_the_imi_form_and_the_pages_and_dcat_offer_it(app, create_
     assert str(graph.value(imi[0], DCAT.downloadURL)).endswith(f"/resource/{resource['id']}/imi.jsonld")
 
 
+def test_the_catalog_does_not_keep_a_graph_cached_before_the_job(app, create_dataset, clean_queues, clean_index,
+                                                                 upload_csv):
+    dataset = create_dataset(name="toilets-imi-cache", conforms_to="13", resources=[])
+    resource = upload_csv(dataset, "toilets_fixable.csv")
+    before = Graph().parse(data=app.get(f"/dataset/{dataset['name']}.ttl").body, format="turtle")
+    assert not [d for d in before.objects(None, DCAT.distribution) if str(d).endswith("/imi.jsonld")]
+    run_worker()
+    after = Graph().parse(data=app.get(f"/dataset/{dataset['name']}.ttl").body, format="turtle")
+    assert [d for d in after.objects(None, DCAT.distribution) if str(d).endswith(f"{resource['id']}/imi.jsonld")]
+
+
 def test_no_imi_form_of_a_file_whose_errors_concern_every_row(app, create_dataset, clean_queues, upload_csv):
     """wide_header.csv matches no layout of 13: nothing of it is published as IMI."""
     dataset = create_dataset(name="toilets-wide", conforms_to="13", resources=[])

@@ -45,6 +45,18 @@ def _visible_resource(id: str, resource_id: str):
     return package, resource
 
 
+def _for_viewers_of(package: dict, response: Response) -> Response:
+    """A file of a private dataset is for its members only: never stored by a shared cache."""
+    if package.get("private"):
+        from flask import request
+
+        request.environ["__no_cache__"] = True  # else CKAN's after_request marks it public again
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    response.vary.update(("Cookie", "Authorization"))
+    return response
+
+
 def _download_name(resource: dict) -> str:
     name = os.path.basename(unquote(urlsplit(resource.get("url") or "").path)) or resource["id"]
     stem = name[:-4] if name.lower().endswith(".csv") else name
@@ -82,14 +94,7 @@ def normalized(id, resource_id):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"normalized.csv\"; filename*=UTF-8''{quote(filename)}")
-    if package.get("private"):
-        from flask import request
-
-        request.environ["__no_cache__"] = True  # else CKAN's after_request marks it public again
-        response.cache_control.private = True
-        response.cache_control.no_store = True
-    response.vary.update(("Cookie", "Authorization"))
-    return response
+    return _for_viewers_of(package, response)
 
 
 @validation_blueprint.route("/dataset/<id>/resource/<resource_id>/imi.jsonld")
@@ -103,14 +108,7 @@ def imi(id, resource_id):
     if not path or not os.path.exists(path):
         return _error(404, "imi_not_found")
     response = send_file(path, mimetype=MEDIA_TYPE, max_age=0, conditional=True)
-    if package.get("private"):
-        from flask import request
-
-        request.environ["__no_cache__"] = True
-        response.cache_control.private = True
-        response.cache_control.no_store = True
-    response.vary.update(("Cookie", "Authorization"))
-    return response
+    return _for_viewers_of(package, response)
 
 
 def get_blueprints():

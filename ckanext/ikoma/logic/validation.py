@@ -22,6 +22,7 @@ from ckan.lib import search
 from ckan.lib.uploader import get_resource_uploader
 
 from ckanext.ikoma.jp.errors import message
+from ckanext.ikoma.logic.catalog import forget_dataset
 from ckanext.ikoma.logic.imi_distribution import check_and_convert, remove_imi
 from ckanext.ikoma.net.content import looks_like_html
 from ckanext.ikoma.net.fetch import FetchError, FetchPolicy, fetch
@@ -132,6 +133,7 @@ def run_validation(resource_id: str) -> Optional[str]:
     package_id = row.package_id
     model.Session.commit()
     search.rebuild(package_id)  # the conformance facet follows the new report
+    forget_dataset(package_id)  # its DCAT lists the IMI form or not, and metadata_modified did not move
     return status
 
 
