@@ -45,6 +45,7 @@ bench: ## run the benchmarks under bench/ (baselines in their own venv, .venv-be
 	$(VENV)/bin/python bench/catalog_endpoint.py
 	$(VENV)/bin/python bench/harvest.py
 	$(VENV)/bin/python bench/imi.py
+	$(VENV)/bin/python bench/region.py
 
 clean: ## remove build output (keeps .venv and .stack; `make stack-stop` first to stop services)
 	rm -rf build dist *.egg-info

@@ -87,7 +87,9 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
         ResourceValidation.forget_removed(pkg_dict["id"], everything=True)
 
     def before_dataset_index(self, pkg_dict):
-        return compat.validated_harvest_source(validation.index_conformance(pkg_dict))
+        from ckanext.ikoma.logic.index_fields import add_index_fields
+
+        return compat.validated_harvest_source(add_index_fields(validation.index_conformance(pkg_dict)))
 
     # IOrganizationController (IPackageController shares these method names, hence the check):
     # an organization's names and code are in every dataset graph of its own

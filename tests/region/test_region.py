@@ -71,7 +71,7 @@ def test_snapshots_backfill_the_past_and_are_idempotent(app, region, cli):
 def test_the_coverage_matrix_comes_from_declared_standards(app, region):
     result = call_action("ikoma_coverage_show")
     rows = {o["name"]: o for o in result["organizations"]}
-    assert rows["ikoma-city"]["datasets"]["08"] == [{"name": "aed", "title": "AED設置箇所一覧"}]
+    assert rows["ikoma-city"]["datasets"]["08"] == [{"name": "aed", "title": "AED設置箇所一覧", "score": None}]
     assert rows["293423"]["datasets"]["08"][0]["name"] == "heguri-0"
     assert result["totals"]["08"] == 2 and "08" not in rows["ikoma-city"]["missing"]
     assert "13" in rows["ikoma-city"]["missing"]  # the private dataset declaring 13 does not count
@@ -105,3 +105,22 @@ def test_the_region_page_is_in_the_main_navigation_in_both_languages(app, region
     assert "The region at a glance" in english and "Published open datasets (KPI)" in english
     japanese = app.get("/region/").get_data(as_text=True)
     assert "地域のオープンデータ" in japanese and "オープンデータ公開件数" in japanese
+
+
+def test_a_coverage_cell_shows_the_csv_conformance_score(app, create_dataset, clean_queues, clean_index, upload_csv):
+    """3 of the file's 10 rows have no error: the cell shows 30.0%, in the page, JSON and CSV."""
+    from test_validation_job import run_worker
+
+    toilets = create_dataset(name="ikoma-toilets", title="公衆トイレ一覧", conforms_to="13", resources=[])
+    create_dataset(name="aed", title="AED設置箇所一覧", conforms_to="08")
+    upload_csv(toilets, "toilets_current_bom_errors.csv")
+    run_worker()
+    cells = {o["name"]: o["datasets"] for o in call_action("ikoma_coverage_show")["organizations"]}["ikoma-city"]
+    assert cells["13"] == [{"name": "ikoma-toilets", "title": "公衆トイレ一覧", "score": 30.0}]
+    assert cells["08"][0]["score"] is None  # declared, nothing checked yet
+    page = app.get("/region/").get_data(as_text=True)
+    assert "30.0%" in page
+    rows = list(csv.reader(io.StringIO(app.get("/region/coverage.csv").get_data().decode("utf-8-sig"))))
+    header, ikoma = rows[0], next(r for r in rows if r[0] == "ikoma-city")
+    assert ikoma[header.index("13")] == "30.0" and ikoma[header.index("08")] == "unchecked"
+    assert ikoma[header.index("01")] == ""

@@ -1,8 +1,13 @@
-"""/statistics: statistics of every publisher grouped by field and area, filtered by area and year,
-never a private dataset; in the main navigation in both languages."""
+"""/statistics: statistics of every publisher grouped by field and area, filtered by area, year and
+field, paged, with a statistics source's datasets whatever their theme; never a private dataset; in
+the main navigation in both languages."""
 from __future__ import annotations
 
+import json
+
 import pytest
+
+from ckanext.ikoma.region import statistics as statistics_module
 
 from ckan.tests.helpers import call_action
 
@@ -41,3 +46,38 @@ def test_in_the_main_navigation_in_both_languages(app, statistics):
     assert 'href="/statistics/"' in app.get("/").get_data(as_text=True)
     english = app.get("/en/statistics/").get_data(as_text=True)
     assert "Population and households" in english and "Statistics" in english
+
+
+def test_filters_by_field_with_counts(app, statistics):
+    page = app.get("/statistics/?theme=labour-wages").get_data(as_text=True)
+    assert "賃金統計" in page and "生駒市の人口" not in page
+    assert 'value="population-households" >人口・世帯 (2)' in page or "人口・世帯 (2)" in page
+    assert "1–1 of 1" in app.get("/en/statistics/?theme=labour-wages").get_data(as_text=True)
+    assert app.get("/statistics/?theme=<script>&page=-1").status_code == 200
+
+
+def test_pages_through_every_statistic(app, statistics, monkeypatch):
+    monkeypatch.setattr(statistics_module, "PAGE_SIZE", 2)
+    first = app.get("/statistics/").get_data(as_text=True)
+    second = app.get("/statistics/?page=2").get_data(as_text=True)
+    titles = ("生駒市の人口", "平群町の人口", "賃金統計")
+    assert sum(t in first for t in titles) == 2 and sum(t in second for t in titles) == 1
+    assert 'href="/statistics/?page=2"' in first and "3–3" in second
+    assert "非公開統計" not in first + second
+
+
+def test_a_statistics_source_is_listed_whatever_the_theme(app, statistics, sysadmin, create_dataset):
+    org = call_action("organization_create", context={"user": sysadmin["name"]}, name="290009",
+                      title="奈良県", lg_code="290009")
+    url = "https://example.org/nara-statistics/catalog.ttl"
+    call_action("harvest_source_create", context={"user": sysadmin["name"]}, url=url, name="nara-stats",
+                title="奈良県統計", source_type="ikoma_dcat", owner_org=org["id"], frequency="MANUAL",
+                config=json.dumps({"role": "statistics"}))
+    create_dataset(name="nara-census", title="奈良県推計人口調査", theme=["other"], owner_org=org["id"],
+                   harvest_identity="census@290009", harvest_source_url=url)
+    create_dataset(name="nara-other", title="奈良県の観光地", theme=["other"], owner_org=org["id"],
+                   harvest_identity="sights@290009", harvest_source_url="https://example.org/nara/catalog.ttl")
+    page = app.get("/statistics/").get_data(as_text=True)
+    assert "奈良県推計人口調査" in page and "その他の統計" in page
+    assert "奈良県の観光地" not in page  # another source's dataset of no statistics field
+    assert "Other statistics" in app.get("/en/statistics/").get_data(as_text=True)

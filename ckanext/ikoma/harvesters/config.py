@@ -14,7 +14,9 @@ from ckanext.ikoma.net.addresses import PrivateAllowlist
 from ckanext.ikoma.net.fetch import FetchPolicy
 from ckanext.ikoma.jp.codes import is_valid_lg_code
 
-ROLES = ("origin", "prefecture", "aggregator")  # priority order: the origin's own copy wins
+# priority order: the origin's own copy wins; "statistics" marks a prefecture's or the state's
+# statistics catalog, whose datasets /statistics lists whatever their theme
+ROLES = ("origin", "prefecture", "statistics", "aggregator")
 DELETION_POLICIES = ("delete", "withdraw")
 LOCAL_EDIT_POLICIES = ("overwrite", "keep")
 OWNERS = ("publisher", "source")

@@ -15,8 +15,8 @@ import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.utils import dataset_uri
 
 from ckanext.ikoma.catalog_check import check_catalog
-from ckanext.ikoma.logic.validation import file_score, finished_checks
-from ckanext.ikoma.model import QualityScore, ResourceValidation
+from ckanext.ikoma.logic.validation import conformance_scores
+from ckanext.ikoma.model import QualityScore
 from ckanext.ikoma.quality.links import link_statuses
 from ckanext.ikoma.quality.mqa import Assessment, assess
 
@@ -40,14 +40,8 @@ def _failing_shapes(datasets: list[dict]) -> set[str]:
     return {owner[r.focus] for r in check_catalog(graph) if r.severity == "Violation" and r.focus in owner}
 
 
-def _csv_conformance(package_ids: list[str]) -> dict[str, float]:
-    """Share of rows without errors over each dataset's checked CSVs (0–1), scored per file as the
-    dataset page scores them (logic/validation.py), for a whole batch in one query."""
-    rows = model.Session.query(ResourceValidation).filter(ResourceValidation.package_id.in_(package_ids)).all()
-    per: dict[str, list[float]] = {}
-    for row in finished_checks(rows):
-        per.setdefault(row.package_id, []).append(file_score(row) / 100)
-    return {k: sum(v) / len(v) for k, v in per.items()}
+def _share(score: Optional[float]) -> Optional[float]:
+    return None if score is None else score / 100
 
 
 def _public_datasets():
@@ -73,10 +67,10 @@ def score_all(day: Optional[dt.date] = None, progress: Optional[Callable[[int], 
         if total and scored == 0:
             total(count)
         failing = _failing_shapes(datasets)
-        conformance = _csv_conformance([d["id"] for d in datasets])
+        conformance = conformance_scores([d["id"] for d in datasets])
         for dataset in datasets:
             assessment = assess(dataset, links, shacl_ok=dataset["id"] not in failing,
-                                csv_conformance=conformance.get(dataset["id"]))
+                                csv_conformance=_share(conformance.get(dataset["id"])))
             _store(dataset["id"], day, assessment)
         model.Session.commit()
         scored += len(datasets)

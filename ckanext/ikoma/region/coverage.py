@@ -9,6 +9,8 @@ import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
 from ckanext.ikoma.logic.catalog_query import solr_phrase
+from ckanext.ikoma.logic.index_fields import STANDARD
+from ckanext.ikoma.logic.validation import conformance_scores
 from ckanext.ikoma.standards import standard_datasets
 
 PAGE = 500
@@ -19,7 +21,8 @@ class Row:
     organization_id: str
     name: str
     title: str
-    cells: dict[str, list[dict]] = field(default_factory=dict)  # standard number -> [{name, title}]
+    # standard number -> [{name, title, score}]; score: the CSV conformance (0–100), None while unchecked
+    cells: dict[str, list[dict]] = field(default_factory=dict)
 
     @property
     def covered(self) -> int:
@@ -46,12 +49,16 @@ class Coverage:
                 "totals": self.column_totals(), "probably_undeclared": self.undeclared}
 
 
-def _declaring_datasets() -> list[dict]:
+# stored fields only (logic/index_fields.py): a listing of thousands of datasets without loading
+# one full dict
+_FIELDS = ["id", "name", "title", "organization", STANDARD, "tags"]
+
+
+def _search(fq: str) -> list[dict]:
     results, start = [], 0
     while True:
         page = toolkit.get_action("package_search")({"ignore_auth": True}, {
-            "q": "*:*", "fq": "+dataset_type:dataset +conforms_to:[* TO *]", "rows": PAGE, "start": start,
-            "sort": "name asc",  # full dicts: conforms_to is indexed but not stored
+            "q": "*:*", "fq": fq, "rows": PAGE, "start": start, "sort": "name asc", "fl": _FIELDS,
             "include_private": False, "include_drafts": False})
         results.extend(page["results"])
         start += PAGE
@@ -59,24 +66,22 @@ def _declaring_datasets() -> list[dict]:
             return results
 
 
-def probably_undeclared(standards) -> list[dict]:
+def probably_undeclared(standards, titles: dict[str, str]) -> list[dict]:
     """Datasets that carry a standard dataset's tag or name (as BODIK guesses) but declare none:
-    a curator should set conforms_to. One search query for all standards."""
+    a curator should set conforms_to. One search for all standards; `titles`: organization name ->
+    title."""
     def phrase(text: str) -> str:
         return '"' + solr_phrase(text) + '"'
 
     tagged = " OR ".join(f"tags:{phrase(d.tag)} OR title:{phrase(d.name_ja)}" for d in standards if d.tag)
-    result = toolkit.get_action("package_search")({"ignore_auth": True}, {
-        "q": "*:*", "fq": f"+dataset_type:dataset -conforms_to:[* TO *] +({tagged})", "rows": PAGE,
-        "sort": "name asc", "include_private": False, "include_drafts": False})
     found = []
-    for dataset in result["results"]:
-        tags = {t["name"] for t in dataset.get("tags", [])}
+    for dataset in _search(f"+dataset_type:dataset -conforms_to:[* TO *] +({tagged})"):
+        tags = set(dataset.get("tags") or [])
         title = dataset.get("title") or ""
         number = next((d.number for d in standards if d.tag in tags or d.name_ja in title), None)
         if number:
             found.append({"number": number, "name": dataset["name"], "title": title,
-                          "organization": (dataset.get("organization") or {}).get("title") or ""})
+                          "organization": titles.get(dataset.get("organization") or "", "")})
     return found
 
 
@@ -85,11 +90,14 @@ def coverage() -> Coverage:
     known = {n for n, _, _ in standards}
     organizations = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active").order_by(model.Group.title).all()
-    rows = {g.id: Row(g.id, g.name, g.title or g.name) for g in organizations}
-    for dataset in _declaring_datasets():
-        row = rows.get(dataset.get("owner_org") or "")
-        number = str(dataset.get("conforms_to") or "")
+    rows = {g.name: Row(g.id, g.name, g.title or g.name) for g in organizations}
+    declaring = _search(f"+dataset_type:dataset +{STANDARD}:[* TO *]")
+    scores = conformance_scores([d["id"] for d in declaring])
+    for dataset in declaring:
+        row = rows.get(dataset.get("organization") or "")
+        number = next(iter(dataset.get(STANDARD) or []), "")
         if row is not None and number in known:
-            row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or ""})
+            row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or "",
+                                                     "score": scores.get(dataset["id"])})
     return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)),
-                    probably_undeclared(list(standard_datasets().values())))
+                    probably_undeclared(list(standard_datasets().values()), {r.name: r.title for r in rows.values()}))

@@ -104,13 +104,14 @@ def snapshot(day: Optional[dt.date] = None) -> tuple[dt.date, int, int]:
 
 
 def monthly_counts() -> dict[str, dict[str, int]]:
-    """organization id -> YYYY-MM -> count at that month's last snapshot (one SQL query)."""
-    month = sa.func.to_char(KpiSnapshot.day, "YYYY-MM")
-    query = (model.Session.query(KpiSnapshot.organization_id, month, KpiSnapshot.public_datasets)
-             .distinct(KpiSnapshot.organization_id, month)
-             .order_by(KpiSnapshot.organization_id, month, KpiSnapshot.day.desc()))
+    """organization id -> YYYY-MM -> count on that month's last snapshot day (one SQL query that
+    reads only those days' rows through the primary key, not every day of every organization)."""
+    table = KpiSnapshot.__table__
+    last_days = sa.select(sa.func.max(table.c.day)).group_by(sa.func.date_trunc("month", table.c.day))
+    query = sa.select(table.c.organization_id, sa.func.to_char(table.c.day, "YYYY-MM"), table.c.public_datasets
+                      ).where(table.c.day.in_(last_days))
     out: dict[str, dict[str, int]] = defaultdict(dict)
-    for organization_id, ym, count in query:
+    for organization_id, ym, count in model.Session.execute(query):
         out[organization_id][ym] = count
     return dict(out)
 

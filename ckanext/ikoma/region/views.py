@@ -47,11 +47,10 @@ statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/stat
 def statistics():
     from flask import request
 
-    from ckanext.ikoma.region.statistics import read_filters, statistics as groups
+    from ckanext.ikoma.region.statistics import read_filters, statistics as find
 
-    area, year = read_filters(request.args)
-    return toolkit.render("ikoma/region/statistics.html", {
-        "groups": groups(area, year, toolkit.h.lang()), "area": area, "year": year})
+    return toolkit.render("ikoma/region/statistics.html",
+                          {"statistics": find(read_filters(request.args), toolkit.h.lang())})
 
 
 @region_blueprint.route("/quality/<indicator>")
@@ -106,6 +105,13 @@ def quality_table(fmt):
     return _csv(rows, "quality.csv")
 
 
+def _best_score(datasets: list[dict]):
+    if not datasets:
+        return ""
+    scores = [d["score"] for d in datasets if d["score"] is not None]
+    return max(scores) if scores else "unchecked"
+
+
 @region_blueprint.route("/coverage.<fmt>")
 def coverage_table(fmt):
     from ckanext.ikoma.region.coverage import coverage
@@ -116,6 +122,8 @@ def coverage_table(fmt):
     if fmt != "csv":
         return toolkit.abort(404)
     rows = [["organization", "title", "covered", *(n for n, _, _ in matrix.standards)]]
-    rows += [[r.name, r.title, r.covered, *(len(r.cells.get(n, [])) for n, _, _ in matrix.standards)]
+    # a cell: the best CSV conformance score of the datasets declaring that standard, "unchecked"
+    # when none of them has a checked CSV, empty when the organization declares none
+    rows += [[r.name, r.title, r.covered, *(_best_score(r.cells.get(n, [])) for n, _, _ in matrix.standards)]
              for r in matrix.rows]
     return _csv(rows, "coverage.csv")
