@@ -96,3 +96,12 @@ def test_to_imi_reads_the_standard_from_the_header_and_writes_n_triples(cli):
 def test_to_imi_of_a_file_of_no_standard_exits_2(cli):
     result = cli.invoke(ckan_command, ["ikoma", "to-imi", os.path.join(DATA, "wide_header.csv")])
     assert result.exit_code == 2 and "the header matches no standard dataset" in result.output
+
+
+def test_to_imi_exits_1_when_an_error_concerns_the_whole_file(cli, tmp_path):
+    """Without the required 名称 column no row is a 公衆トイレ: the report says why."""
+    source = tmp_path / "no_name.csv"
+    source.write_text("ID,所在地_連結表記,設置位置\nT1,奈良県生駒市東新町8-38,1階\n", encoding="utf-8")
+    result = cli.invoke(ckan_command, ["ikoma", "to-imi", str(source), "--standard", "13", "-o",
+                                       str(tmp_path / "out.jsonld")])
+    assert result.exit_code == 1 and "名称" in result.output

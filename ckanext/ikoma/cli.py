@@ -99,6 +99,9 @@ def to_imi(path, standard, fmt, out_path):
                              progress=lambda n: click.echo(f"{n:,} rows", err=True))
     click.echo(f"{result.converted:,} rows converted, {result.skipped:,} rows with errors skipped "
                f"({definition.number} {definition.name_ja}, {fmt})", err=True)
+    if not result.usable:  # e.g. a required column missing: every row is wrong, the output is not IMI of the list
+        click.echo(result.report.to_text(), err=True)
+        raise SystemExit(1)
 
 
 def _run_resource_check(resource_id: str) -> str:

@@ -17,8 +17,7 @@ from ckanext.ikoma.imi import serialize
 from ckanext.ikoma.imi.instance import InstanceBuilder
 from ckanext.ikoma.imi.vocabulary import imi_vocabulary
 
-FORMATS = {"jsonld": ".jsonld", "ttl": ".ttl", "nt": ".nt"}
-MEDIA_TYPES = {"jsonld": "application/ld+json", "ttl": "text/turtle", "nt": "application/n-triples"}
+FORMATS = ("jsonld", "ttl", "nt")
 
 
 @dataclass
