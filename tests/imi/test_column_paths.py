@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import collections
+import os
 
 import pytest
 
-from ckanext.ikoma.imi.columns import IMI_NONE, column_path, type_problem
+from ckanext.ikoma.imi.columns import IMI_NONE, column_path, coverage, type_problem
 from ckanext.ikoma.imi.paths import ImiPathError, resolve
-from ckanext.ikoma.standards.definitions import standard_datasets
+from ckanext.ikoma.standards.definitions import DEFINITIONS_DIR, standard_datasets
 
 COLUMNS = [(d.number, c) for d in standard_datasets().values() for c in d.columns]
 
@@ -33,9 +34,20 @@ def test_no_two_columns_of_a_layout_share_a_path():
             assert [p for p, n in paths.items() if n > 1] == [], (dataset.number, layout)
 
 
-def test_coverage():
-    mapped = sum(1 for _, c in COLUMNS if c.imi != IMI_NONE)
-    assert len(COLUMNS) == 562 and mapped == len(COLUMNS) - sum(1 for _, c in COLUMNS if c.imi == IMI_NONE)
+def test_coverage_table_in_the_readme_is_the_definitions():
+    """vocab/standard-datasets/README.md: per dataset columns, mapped, none and sources, and the total."""
+    readme = open(os.path.join(DEFINITIONS_DIR, "README.md"), encoding="utf-8").read()
+    for dataset in standard_datasets().values():
+        if not dataset.columns:
+            continue
+        columns = dataset.columns
+        sources = collections.Counter(c.imi_source for c in columns if c.imi != IMI_NONE)
+        none = sum(1 for c in columns if c.imi == IMI_NONE)
+        row = (f"| {dataset.number} {dataset.name_ja} | {len(columns)} | {len(columns) - none} | {none} | "
+               f"{sources['definition']} | {sources['gif']} | {sources['own']} |")
+        assert row in readme
+    mapped, total = coverage(c for _, c in COLUMNS)
+    assert f"**{mapped} / {total}**" in readme
     assert all(c.imi_reason for _, c in COLUMNS if c.imi == IMI_NONE)
 
 

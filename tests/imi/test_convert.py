@@ -201,3 +201,6 @@ def test_address_is_split_with_the_local_government_code():
     address = json.loads(text)["@graph"][0]["住所"]
     assert address["都道府県"] == "奈良県" and address["市区町村"] == "生駒市" and address["町名"] == "東新町"
     assert address["住所コード"] == {"@type": "コード型", "種別": "全国地方公共団体コード", "識別値": "292095"}
+    data = "名称,所在地_連結表記\nセンター,奈良県生駒市センター町一丁目２番\n".encode()
+    address = json.loads(_convert(data, "01", "jsonld")[1])["@graph"][0]["住所"]
+    assert address["町名"] == "センター町一丁目"

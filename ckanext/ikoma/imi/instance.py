@@ -17,8 +17,9 @@ from ckanext.ikoma.imi.paths import ImiPath, resolve
 from ckanext.ikoma.vocabularies import local_governments
 
 LG_CODE_KIND = "全国地方公共団体コード"
-# 町名 ends where the block number starts (1-2-3, 一丁目 stays in 町名 only when written in kanji)
-_BLOCK_START = re.compile(r"[0-9０-９\-－‐ー番]")
+# 町名 ends where the block number starts: the first digit or hyphen (一丁目 in kanji stays in 町名,
+# as 所在地_町字 includes 丁目; ー is a kana, not a hyphen: センター町)
+_BLOCK_START = re.compile(r"[0-9０-９\-－‐番]")
 
 
 class Node:
