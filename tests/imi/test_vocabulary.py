@@ -69,3 +69,17 @@ def test_pure_python_no_ckan_import():
             "ckanext.ikoma.imi.paths; assert not [m for m in sys.modules if m == 'ckan' or "
             "m.startswith('ckan.')], 'ckan imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_shipped_file_is_what_the_build_derives_from_the_source():
+    from ckanext.ikoma.imi.build_vocabulary import parse
+
+    source = "/work/shared/data/imi/imicore241.imiv"
+    if not os.path.exists(source):
+        return
+    with open(source, encoding="utf-8") as f:
+        parsed = parse(f.read())
+    with open(os.path.join(IMI_DIR, "core-2.4.1.json"), encoding="utf-8") as f:
+        shipped = json.load(f)
+    for key in ("classes", "properties", "members"):
+        assert parsed[key] == shipped[key], key

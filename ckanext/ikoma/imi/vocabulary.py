@@ -1,6 +1,6 @@
 """IMI core vocabulary 2.4.1 from vocab/imi/core-2.4.1.json, loaded once per process.
 
-The file is derived from the published .imiv by vocab/imi/build.py; it names its source, version
+The file is derived from the published .imiv by imi/build_vocabulary.py; it names its source, version
 and licence. A property belongs to the classes that declare it and to their subclasses.
 """
 from __future__ import annotations

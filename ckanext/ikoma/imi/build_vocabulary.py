@@ -1,6 +1,6 @@
 """Derive vocab/imi/core-2.4.1.json and context.jsonld from the IMI core vocabulary source (.imiv).
 
-Run once when the vocabulary changes:  python vocab/imi/build.py PATH/imicore241.imiv
+Run once when the vocabulary changes:  python -m ckanext.ikoma.imi.build_vocabulary PATH/imicore241.imiv
 The .imiv text is the published source (https://imi.go.jp/ns/core/241/imicore241.imiv, CC0). We keep
 what the converter and the path check need: classes with their superclass, properties with their
 value type and English name, which class declares which property, and the deprecated marks.
@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+HERE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "vocab", "imi")
 # The RDF namespace of IMI core: the .imiv declares http://imi.go.jp/ns/core/2#, but IMI's RDF
 # (the OWL rendering and the published JSON-LD context) uses …/rdf#.
 NAMESPACE = "http://imi.go.jp/ns/core/rdf#"
@@ -71,7 +71,7 @@ def build(imiv_path: str) -> None:
     meta = parsed["meta"]
     out = {
         "source": "IMI 共通語彙基盤 コア語彙 (IMI Core Vocabulary), https://imi.go.jp/ns/core/241/imicore241.imiv, "
-                  "derived by vocab/imi/build.py",
+                  "derived by ckanext/ikoma/imi/build_vocabulary.py",
         "version": meta.get("version"),
         "published": meta.get("published_date"),
         "publisher": meta.get("publisher@en"),
@@ -107,4 +107,6 @@ def context(parsed: dict) -> dict:
 
 
 if __name__ == "__main__":
-    build(sys.argv[1] if len(sys.argv) > 1 else "/work/shared/data/imi/imicore241.imiv")
+    if len(sys.argv) != 2:
+        sys.exit("usage: python -m ckanext.ikoma.imi.build_vocabulary PATH/imicore241.imiv")
+    build(sys.argv[1])
