@@ -2,7 +2,8 @@
 left out); the resource and dataset pages offer it, only to those who may see the resource; the
 dataset's DCAT lists it as a distribution conforming to IMI core 2.4.1 and the standard dataset."""
 import json
-import os
+
+import pytest
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCAT, DCTERMS
@@ -78,3 +79,15 @@ def test_the_imi_form_of_a_private_dataset_is_for_its_members(app, sysadmin, cre
     response = app.get(imi_url(dataset, resource), headers={"Authorization": sysadmin["token"]})
     assert response.status_code == 200 and json.loads(response.get_data())["@graph"][0]["@type"] == "設備型"
     assert "no-store" in response.headers["Cache-Control"]
+
+
+@pytest.mark.ckan_config("ckanext.ikoma.imi.enabled", "false")
+def test_with_imi_disabled_files_are_only_checked(app, create_dataset, clean_queues, upload_csv):
+    """In this process (the worker's own process would read the ini, not this test's setting)."""
+    from ckanext.ikoma.logic.validation import validate_now
+
+    dataset = create_dataset(name="toilets-no-imi", conforms_to="13", resources=[])
+    resource = upload_csv(dataset, "toilets_fixable.csv")
+    assert validate_now(resource["id"]) == "failure"
+    assert app.get(imi_url(dataset, resource), status=None).status_code == 404
+    assert "適合率 77.7%" in app.get(f"/dataset/{dataset['name']}/resource/{resource['id']}").body

@@ -13,7 +13,8 @@ import tempfile
 
 import ckan.plugins.toolkit as toolkit
 
-from ckanext.ikoma.imi.convert import Conversion, convert_csv
+from ckanext.ikoma.csv_check import check_csv
+from ckanext.ikoma.imi.convert import convert_csv
 
 MEDIA_TYPE = "application/ld+json"
 IMI_CORE = "http://imi.go.jp/ns/core/rdf"  # the ontology IRI of IMI core 2.4.1
@@ -28,9 +29,12 @@ def has_imi(resource_id: str) -> bool:
     return os.path.exists(imi_file(resource_id))
 
 
-def check_and_convert(resource_id: str, path: str, definition, max_bytes) -> Conversion:
+def check_and_convert(resource_id: str, path: str, definition, max_bytes):
     """Check `path` and write its IMI form in one pass; keep the file only when it is usable.
-    The file appears whole or not at all (written beside it, then renamed)."""
+    The file appears whole or not at all (written beside it, then renamed). Returns the report."""
+    if not toolkit.asbool(toolkit.config.get("ckanext.ikoma.imi.enabled")):
+        remove_imi(resource_id)
+        return check_csv(path, definition, max_bytes=max_bytes)
     target = imi_file(resource_id)
     os.makedirs(os.path.dirname(target), exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".imi-", suffix=".jsonld", dir=os.path.dirname(target))
@@ -46,7 +50,7 @@ def check_and_convert(resource_id: str, path: str, definition, max_bytes) -> Con
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return conversion
+    return conversion.report
 
 
 def remove_imi(resource_id: str) -> None:

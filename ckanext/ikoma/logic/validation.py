@@ -116,7 +116,7 @@ def run_validation(resource_id: str) -> Optional[str]:
             if not os.path.exists(path):
                 raise FileNotFoundError(f"the uploaded file of resource {resource_id} is not in storage")
             # the IMI form is written in the same pass (kept only when usable)
-            report = check_and_convert(resource_id, path, definition, max_bytes).report
+            report = check_and_convert(resource_id, path, definition, max_bytes)
         row.status = SUCCESS if report.valid else FAILURE
         row.error_count = report.severities["error"]
         row.warning_count = report.severities["warning"]
