@@ -72,3 +72,36 @@ def test_validate_resource_and_validate_all(cli, create_dataset, sysadmin, clean
 def test_validate_resource_unknown_id(cli, clean_db):
     result = cli.invoke(ckan_command, ["ikoma", "validate-resource", "no-such-resource"])
     assert result.exit_code == 2
+
+
+def test_to_imi_writes_json_ld_and_counts_the_skipped_rows(cli, tmp_path):
+    out = tmp_path / "toilets.jsonld"
+    result = cli.invoke(ckan_command, ["ikoma", "to-imi", os.path.join(DATA, "toilets_fixable.csv"),
+                                       "--standard", "13", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["@context"] == "https://imi.go.jp/ns/core/context.jsonld"
+    assert document["@graph"][0]["@type"] == "施設型"
+    assert f"{len(document['@graph'])} rows converted, 2 rows with errors skipped" in result.output
+
+
+def test_to_imi_reads_the_standard_from_the_header_and_writes_n_triples(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "to-imi", os.path.join(DATA, "preschool_dash_header.csv"),
+                                       "--format", "nt"])
+    assert result.exit_code == 0, result.output
+    assert "見出しから 05 子育て施設一覧" in result.output
+    assert "<http://imi.go.jp/ns/core/rdf#施設型> ." in result.output
+
+
+def test_to_imi_of_a_file_of_no_standard_exits_2(cli):
+    result = cli.invoke(ckan_command, ["ikoma", "to-imi", os.path.join(DATA, "wide_header.csv")])
+    assert result.exit_code == 2 and "the header matches no standard dataset" in result.output
+
+
+def test_to_imi_exits_1_when_an_error_concerns_the_whole_file(cli, tmp_path):
+    """Without the required 名称 column no row is a 公衆トイレ: the report says why."""
+    source = tmp_path / "no_name.csv"
+    source.write_text("ID,所在地_連結表記,設置位置\nT1,奈良県生駒市東新町8-38,1階\n", encoding="utf-8")
+    result = cli.invoke(ckan_command, ["ikoma", "to-imi", str(source), "--standard", "13", "-o",
+                                       str(tmp_path / "out.jsonld")])
+    assert result.exit_code == 1 and "名称" in result.output

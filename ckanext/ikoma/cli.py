@@ -65,6 +65,45 @@ def validate(path, standard, output, max_issues, fix_path):
         raise SystemExit(1)
 
 
+@ikoma.command("to-imi")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--standard", "-s", help="standard dataset number, e.g. 13 (default: the one the header reads as)")
+@click.option("--format", "fmt", type=click.Choice(["jsonld", "ttl", "nt"]), default="jsonld", show_default=True)
+@click.option("-o", "--output", "out_path", type=click.Path(dir_okay=False, writable=True),
+              help="write here (default: standard output)")
+def to_imi(path, standard, fmt, out_path):
+    """Convert a standard-dataset CSV FILE to IMI 共通語彙基盤 linked data, one instance per row;
+    rows with errors are skipped and counted."""
+    import contextlib
+    import sys
+
+    from ckanext.ikoma.csv_check.detect import detect_standard, read_header
+    from ckanext.ikoma.imi.convert import convert_csv
+    from ckanext.ikoma.standards import standard_dataset
+
+    if not standard:
+        detection = detect_standard(read_header(path) or [])
+        for ja, en in zip(detection.messages("ja"), detection.messages("en")):
+            click.echo(f"{ja} / {en}", err=True)
+        if detection.best is None:
+            raise SystemExit(2)
+        standard = detection.best.number
+    try:
+        definition = standard_dataset(standard)
+    except KeyError:
+        raise click.BadParameter(f"unknown standard dataset {standard!r} (see `ckan ikoma vocab list`)",
+                                 param_hint="--standard")
+    with contextlib.ExitStack() as stack:
+        out = stack.enter_context(open(out_path, "w", encoding="utf-8")) if out_path else sys.stdout
+        result = convert_csv(path, definition, out, fmt,
+                             progress=lambda n: click.echo(f"{n:,} rows", err=True))
+    click.echo(f"{result.converted:,} rows converted, {result.skipped:,} rows with errors skipped "
+               f"({definition.number} {definition.name_ja}, {fmt})", err=True)
+    if not result.usable:  # e.g. a required column missing: every row is wrong, the output is not IMI of the list
+        click.echo(result.report.to_text(), err=True)
+        raise SystemExit(1)
+
+
 def _run_resource_check(resource_id: str) -> str:
     from ckanext.ikoma.logic.validation import validate_now
 

@@ -131,6 +131,13 @@ def ikoma_quality_rating_label(rating: Optional[str]) -> str:
     return term["en"] if toolkit.h.lang() == "en" else term["ja"]
 
 
+def ikoma_imi_available(resource_id: str) -> bool:
+    """Whether the validation job kept an IMI (共通語彙基盤) form of the resource."""
+    from ckanext.ikoma.logic.imi_distribution import has_imi
+
+    return bool(resource_id) and has_imi(resource_id)
+
+
 def all_helpers() -> dict[str, Any]:
     helpers = {name: fn for name, fn in globals().items() if name.startswith("ikoma_") and callable(fn)}
     helpers["dcat_get_endpoint"] = dcat_get_endpoint

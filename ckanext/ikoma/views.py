@@ -10,7 +10,10 @@ from flask import Blueprint, Response
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.ikoma.imi.columns import coverage as imi_coverage
+from ckanext.ikoma.standards import items as standard_items
 from ckanext.ikoma.standards import standard_dataset, standard_datasets
+from ckanext.ikoma.standards.items import data_items
 from ckanext.ikoma.standards import export
 
 standard_datasets_blueprint = Blueprint("ikoma_standards", __name__, url_prefix="/standard-datasets")
@@ -32,10 +35,32 @@ def index():
                           {"definitions": list(standard_datasets().values())})
 
 
+@standard_datasets_blueprint.route("/items")
+def items():
+    """データ項目辞書: every item of every definition, for departments designing a new list."""
+    return toolkit.render("ikoma/standard_datasets/items.html", {
+        "items": data_items(), "definitions": standard_datasets()})
+
+
+@standard_datasets_blueprint.route("/items.json")
+def items_json():
+    return _json({"items": [item.to_dict() for item in data_items()]})
+
+
+@standard_datasets_blueprint.route("/items.csv")
+def items_csv():
+    response = Response(standard_items.items_csv(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=\"data-items.csv\""
+    return response
+
+
 @standard_datasets_blueprint.route("/<number>")
 def read(number):
     definition = _definition_or_404(number)
-    return toolkit.render("ikoma/standard_datasets/read.html", {"definition": definition})
+    mapped, total = imi_coverage(definition.columns)
+    return toolkit.render("ikoma/standard_datasets/read.html", {
+        "definition": definition, "imi_mapped": mapped, "imi_total": total,
+        "imi_percent": int(100 * mapped / total) if total else 0})
 
 
 def _json(document, mimetype: str = "application/json") -> Response:

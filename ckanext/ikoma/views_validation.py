@@ -1,4 +1,5 @@
-"""The corrected copy of a checked CSV resource: /dataset/<id>/resource/<resource_id>/normalized.csv.
+"""The corrected copy of a checked CSV resource: /dataset/<id>/resource/<resource_id>/normalized.csv;
+and its IMI form kept by the validation job: …/imi.jsonld.
 
 Made on request from the stored upload (or the linked file, through the extension's fetcher and the
 site's allow-list, as the check reads it), by the checker itself in the same pass as its report:
@@ -44,6 +45,18 @@ def _visible_resource(id: str, resource_id: str):
     return package, resource
 
 
+def _for_viewers_of(package: dict, response: Response) -> Response:
+    """A file of a private dataset is for its members only: never stored by a shared cache."""
+    if package.get("private"):
+        from flask import request
+
+        request.environ["__no_cache__"] = True  # else CKAN's after_request marks it public again
+        response.cache_control.private = True
+        response.cache_control.no_store = True
+    response.vary.update(("Cookie", "Authorization"))
+    return response
+
+
 def _download_name(resource: dict) -> str:
     name = os.path.basename(unquote(urlsplit(resource.get("url") or "").path)) or resource["id"]
     stem = name[:-4] if name.lower().endswith(".csv") else name
@@ -81,14 +94,21 @@ def normalized(id, resource_id):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f"attachment; filename=\"normalized.csv\"; filename*=UTF-8''{quote(filename)}")
-    if package.get("private"):
-        from flask import request
+    return _for_viewers_of(package, response)
 
-        request.environ["__no_cache__"] = True  # else CKAN's after_request marks it public again
-        response.cache_control.private = True
-        response.cache_control.no_store = True
-    response.vary.update(("Cookie", "Authorization"))
-    return response
+
+@validation_blueprint.route("/dataset/<id>/resource/<resource_id>/imi.jsonld")
+def imi(id, resource_id):
+    """The IMI form the validation job kept (logic/imi_distribution.py), to those who may see the
+    resource."""
+    from ckanext.ikoma.logic.imi_distribution import MEDIA_TYPE, imi_file
+
+    package, resource = _visible_resource(id, resource_id)
+    path = imi_file(resource_id) if resource else None
+    if not path or not os.path.exists(path):
+        return _error(404, "imi_not_found")
+    response = send_file(path, mimetype=MEDIA_TYPE, max_age=0, conditional=True)
+    return _for_viewers_of(package, response)
 
 
 def get_blueprints():

@@ -6,7 +6,7 @@ import gc
 import io
 import itertools
 import os
-from typing import BinaryIO, Optional, Union
+from typing import BinaryIO, Callable, Optional, Union
 
 from ckanext.ikoma.net.content import looks_like_html
 from ckanext.ikoma.csv_check.cells import rule_of
@@ -39,13 +39,17 @@ def sniff_delimiter(first_line: str) -> str:
 
 
 def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues: int = 100,
-              max_bytes: Optional[int] = None, fix_to: Optional[BinaryIO] = None) -> Report:
+              max_bytes: Optional[int] = None, fix_to: Optional[BinaryIO] = None,
+              rows_to: Optional[Callable] = None) -> Report:
     """Check a CSV file (a path or a seekable binary stream) against a standard dataset. With
     `fix_to`, also write the corrected copy there (UTF-8 with BOM, canonical header, every
-    warning's fix applied, nothing else changed) when one can be made: see Report.fixable."""
+    warning's fix applied, nothing else changed) when one can be made: see Report.fixable. With
+    `rows_to`, call rows_to(match, row) for each row without errors, every fix applied (the
+    normalised row the IMI converter turns into an instance), as the rows are checked."""
     if isinstance(source, (str, os.PathLike)):
         with open(source, "rb") as stream:
-            return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes, fix_to=fix_to)
+            return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes, fix_to=fix_to,
+                             rows_to=rows_to)
     report = Report(standard=_standard_summary(standard), max_issues=max_issues)
     stream = source
 
@@ -93,7 +97,7 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
     gc.disable()
     try:
         undecodable = ENCODING_NAMES[detected.encoding] if detected.bad_count else None
-        _check_rows(text, standard, report, out, undecodable)
+        _check_rows(text, standard, report, out, undecodable, rows_to)
     finally:
         if collecting:
             gc.enable()
@@ -105,7 +109,7 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
 
 
 def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[io.TextIOWrapper],
-                undecodable: Optional[str]) -> None:
+                undecodable: Optional[str], rows_to: Optional[Callable] = None) -> None:
     """`undecodable`: the encoding's name when some bytes could not be decoded (the rows holding
     them, now with U+FFFD, are reported), else None."""
     first_line = text.readline()
@@ -135,7 +139,8 @@ def _check_rows(text: io.TextIOWrapper, standard, report: Report, out: Optional[
     if out is not None:
         writer = csv.writer(out, lineterminator="\r\n" if first_line.endswith("\r\n") else "\n")
         writer.writerow(match.canonical_header(header))
-    checker = BatchChecker(header, match, report, writer)
+    checker = BatchChecker(header, match, report, writer,
+                           (lambda row: rows_to(match, row)) if rows_to else None)
     batch_rows, batch_lines, batch_size = checker.rows, checker.lines, checker.BATCH
     width, end = len(header), reader.line_num
     try:

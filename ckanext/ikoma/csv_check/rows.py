@@ -26,11 +26,13 @@ class BatchChecker:
 
     BATCH = 1000  # rows: bounds the memory a batch holds (and its columns joined)
 
-    def __init__(self, header: list[str], match, report: Report, writer: Optional[Any] = None):
+    def __init__(self, header: list[str], match, report: Report, writer: Optional[Any] = None,
+                 sink: Optional[Any] = None):
         self.report = report
         self.header = header
         self.width = len(header)
         self.writer = writer  # csv.writer of the corrected copy, or None
+        self.sink = sink  # called with each row without errors, fixes applied, or None
         # (index, display name, cell required, remembered findings, check, nominator) per standard
         # column; a blank 1-or-blank flag means "no", so its cells are never missing
         self.plan = []
@@ -120,7 +122,7 @@ class BatchChecker:
                 if severity == ERROR:
                     self.failed.add(batch_index)
         self.report.rows_with_errors += len(self.failed)
-        if self.writer is not None:
+        if self.writer is not None or self.sink is not None:
             self._write(replacements)
         self.flushed += len(self.rows)
         self.rows.clear()
@@ -143,6 +145,8 @@ class BatchChecker:
     def _write(self, replacements: list[tuple[int, dict[str, str]]]) -> None:
         """The batch into the corrected copy: every fix applied, every other cell as it was."""
         for batch_index, row in enumerate(self.rows):
+            if self.writer is None and batch_index in self.failed:
+                continue  # the sink takes only rows without errors
             out = self.raw.get(batch_index)
             if out is None:
                 out = list(row)
@@ -155,7 +159,10 @@ class BatchChecker:
                 for index, fixes in replacements:
                     if index < len(out) and out[index] in fixes:
                         out[index] = fixes[out[index]]
-            self.writer.writerow(out)
+            if self.writer is not None:
+                self.writer.writerow(out)
+            if self.sink is not None and batch_index not in self.failed:
+                self.sink(out)
 
 
 def _found(value: Optional[str], required: bool, seen: dict, check) -> Any:

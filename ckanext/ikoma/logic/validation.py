@@ -21,8 +21,9 @@ import ckan.plugins.toolkit as toolkit
 from ckan.lib import search
 from ckan.lib.uploader import get_resource_uploader
 
-from ckanext.ikoma.csv_check import check_csv
 from ckanext.ikoma.jp.errors import message
+from ckanext.ikoma.logic.catalog import forget_dataset
+from ckanext.ikoma.logic.imi_distribution import check_and_convert, remove_imi
 from ckanext.ikoma.net.content import looks_like_html
 from ckanext.ikoma.net.fetch import FetchError, FetchPolicy, fetch
 from ckanext.ikoma.net.site import private_allowlist
@@ -114,7 +115,8 @@ def run_validation(resource_id: str) -> Optional[str]:
         with local_copy(resource, max_bytes) as path:
             if not os.path.exists(path):
                 raise FileNotFoundError(f"the uploaded file of resource {resource_id} is not in storage")
-            report = check_csv(path, definition, max_bytes=max_bytes)
+            # the IMI form is written in the same pass (kept only when usable)
+            report = check_and_convert(resource_id, path, definition, max_bytes)
         row.status = SUCCESS if report.valid else FAILURE
         row.error_count = report.severities["error"]
         row.warning_count = report.severities["warning"]
@@ -125,11 +127,13 @@ def run_validation(resource_id: str) -> Optional[str]:
         model.Session.rollback()
         row = ResourceValidation.get(resource_id)
         row.status, row.message = ERROR, _failure_message(e)
+        remove_imi(resource_id)  # no IMI form of a file that could not be checked
     row.finished = dt.datetime.utcnow()
     status = row.status
     package_id = row.package_id
     model.Session.commit()
     search.rebuild(package_id)  # the conformance facet follows the new report
+    forget_dataset(package_id)  # its DCAT lists the IMI form or not, and metadata_modified did not move
     return status
 
 

@@ -183,6 +183,7 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             ref = URIRef(resource_uri(resource))
             self._graph_distribution(d, resource, ref)
             self._set(ref, SCHEMA.position, Literal(position))  # RDF keeps no order; CKAN does
+            self._graph_imi_distribution(d, resource, dataset_ref)
         drop_unpublishable_iris(g, dataset_ref)
 
     def _graph_harvest_provenance(self, d, dataset_ref) -> None:
@@ -279,6 +280,29 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         self.g.add((period, RDF.type, DCT.PeriodOfTime))
         self.g.add((period, DCAT.startDate, Literal(start, datatype=XSD.date)))
         self.g.add((period, DCAT.endDate, Literal(end, datatype=XSD.date)))
+
+    def _graph_imi_distribution(self, d, resource, dataset_ref) -> None:
+        """The IMI form the validation job kept of a resource (logic/imi_distribution.py): a
+        distribution of its own, conforming to IMI core 2.4.1 and to the standard dataset."""
+        from ckanext.ikoma.logic.imi_distribution import IMI_CORE, MEDIA_TYPE, has_imi
+
+        if not resource.get("id") or not has_imi(resource["id"]):
+            return
+        url = f"{catalog_uri().rstrip('/')}/dataset/{d['id']}/resource/{resource['id']}/imi.jsonld"
+        ref = URIRef(url)
+        self.g.add((dataset_ref, DCAT.distribution, ref))
+        self.g.add((ref, RDF.type, DCAT.Distribution))
+        name = resource.get("name") or resource["id"]
+        self.g.add((ref, DCT.title, Literal(f"{name}（共通語彙基盤（IMI）形式）", lang=JA)))
+        self.g.add((ref, DCT.title, Literal(f"{resource.get('name_en') or name} (IMI linked data)", lang=EN)))
+        self.g.add((ref, DCAT.accessURL, ref))
+        self.g.add((ref, DCAT.downloadURL, ref))
+        self.g.add((ref, DCAT.mediaType, URIRef(IANA_MEDIA_TYPES + MEDIA_TYPE)))
+        number = resource.get("conforms_to") or d.get("conforms_to")
+        self._set(ref, DCT.conformsTo, URIRef(IMI_CORE),
+                  *([URIRef(standard_dataset_url(number))] if number else []))
+        license_id = resource.get("license") or d.get("license_id")
+        self._set(ref, DCT.license, self._term_uri("licenses", license_id))
 
     def _graph_distribution(self, d, resource, ref) -> None:
         self._bilingual(ref, DCT.title, resource.get("name"), resource.get("name_en"))

@@ -36,6 +36,7 @@ FORMAT_TYPES = {
 COLUMN_KEYS = {
     "name", "name_en", "level", "legacy_level", "type", "format", "values", "pattern", "separator",
     "example", "imi", "aliases", "legacy_name", "layouts", "description", "spellings",
+    "imi_source", "imi_reason", "imi_written",
 }
 FILE_KEYS = {"number", "name", "tag", "source", "version", "layouts", "columns"}
 # ASCII camelCase: also a valid CSVW column name (a URI-template variable)
@@ -53,7 +54,10 @@ class Column:
     pattern: Optional[str] = None
     separator: Optional[str] = None
     example: str = ""
-    imi: Optional[str] = None
+    imi: Optional[str] = None  # an IMI path, or "none" with imi_reason (ckanext.ikoma.imi.columns)
+    imi_source: Optional[str] = None  # definition | gif | own
+    imi_reason: str = ""  # why IMI cannot express the column, when imi is "none"
+    imi_written: Optional[str] = None  # the definition book's path, where ours corrects it
     aliases: tuple[str, ...] = ()
     layouts: tuple[str, ...] = ("current",)
     description: str = ""
@@ -235,7 +239,8 @@ def _column_from(raw: Any, where: str, layouts: dict[str, Any]) -> Column:
     for key in ("name_en", "level", "type", "layouts"):
         if key not in raw:
             fail(f"missing {key}")
-    for key in ("name_en", "example", "pattern", "separator", "imi", "description", "legacy_name"):
+    for key in ("name_en", "example", "pattern", "separator", "imi", "description", "legacy_name",
+                "imi_source", "imi_reason", "imi_written"):
         if key in raw and not isinstance(raw[key], str):
             fail(f"{key} must be a string (quote it), not {raw[key]!r}")
     if not NAME_EN.match(raw["name_en"]):
@@ -270,7 +275,7 @@ def _column_from(raw: Any, where: str, layouts: dict[str, Any]) -> Column:
             fail(f"pattern does not compile: {e}")
     if "separator" in raw and not raw["separator"]:
         fail("separator is empty")
-    if raw.get("imi"):
+    if raw.get("imi") and raw["imi"] != "none":
         problem = imi_path_problem(raw["imi"])
         if problem:
             fail(f"IMI path {raw['imi']!r}: {problem}")
@@ -304,7 +309,9 @@ def _column_from(raw: Any, where: str, layouts: dict[str, Any]) -> Column:
     return Column(
         name=raw["name"], name_en=raw["name_en"], level=raw["level"], type=type_, format=fmt,
         values=tuple(values), pattern=raw.get("pattern"), separator=raw.get("separator"),
-        example=raw.get("example", ""), imi=raw.get("imi"), aliases=tuple(aliases),
+        example=raw.get("example", ""), imi=raw.get("imi"),
+        imi_source=raw.get("imi_source"), imi_reason=raw.get("imi_reason", ""),
+        imi_written=raw.get("imi_written"), aliases=tuple(aliases),
         layouts=tuple(column_layouts), description=raw.get("description", ""),
         legacy_name=legacy_name, legacy_level=raw.get("legacy_level"),
         spellings=tuple(spellings.items()),
