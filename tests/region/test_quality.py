@@ -65,3 +65,23 @@ def test_region_and_action_agree(app, scored):
     assert "内部リンク" in failing and "良いデータ" not in failing and "非公開" not in failing
     assert call_action("ikoma_quality_show", id="good")["points"] == QualityScore.latest(scored["id"]).points
     assert app.get("/region/quality.csv").get_data().startswith(b"\xef\xbb\xbf")
+
+
+def test_shape_verdicts_are_remembered_by_graph_content(scored, cli, sysadmin):
+    """The second run checks no unchanged graph again and scores the same; a changed graph is
+    checked anew (an English title does not change the shapes' verdict, a changed dataset does
+    get a new verdict key)."""
+    import json
+
+    from ckan.lib.redis import connect_to_redis
+
+    first = {r.package_id: json.loads(r.indicators)["shacl"] for r in model.Session.query(QualityScore)}
+    redis = connect_to_redis()
+    verdicts = set(redis.scan_iter("ikoma:quality:shacl:*"))
+    assert len(verdicts) == 2
+    call_action("package_patch", context={"user": sysadmin["name"]}, id="internal-link", title_en="Internal link")
+    assert cli.invoke(ckan_command, ["ikoma", "quality", "score"]).exit_code == 0
+    model.Session.expire_all()
+    second = {r.package_id: json.loads(r.indicators)["shacl"] for r in model.Session.query(QualityScore)}
+    assert second == first
+    assert len(set(redis.scan_iter("ikoma:quality:shacl:*")) - verdicts) == 1  # only the changed graph

@@ -37,7 +37,7 @@ def ikoma_kpi_show(context, data_dict) -> dict[str, Any]:
 
     :returns: total, own (the municipality running the site), organizations, months, monthly
     """
-    from ckanext.ikoma.region.kpi import kpi
+    from ckanext.ikoma.region.figures import kpi
 
     toolkit.check_access("ikoma_kpi_show", context, data_dict)
     return kpi().as_dict()
@@ -49,7 +49,7 @@ def ikoma_coverage_show(context, data_dict) -> dict[str, Any]:
 
     :returns: standards, organizations (each with its datasets per standard and the missing ones), totals
     """
-    from ckanext.ikoma.region.coverage import coverage
+    from ckanext.ikoma.region.figures import coverage
 
     toolkit.check_access("ikoma_coverage_show", context, data_dict)
     return coverage().as_dict()
@@ -71,8 +71,11 @@ def ikoma_quality_show(context, data_dict) -> dict[str, Any]:
         if quality is None:
             raise toolkit.ObjectNotFound(toolkit._("This dataset has not been scored yet"))
         return quality
-    return {"region": summary.region(), "indicators": summary.indicator_shares(),
-            "organizations": [o.__dict__ for o in summary.organizations()]}
+    from ckanext.ikoma.region.figures import quality
+
+    figures = quality()
+    return {"region": figures.region, "indicators": figures.shares,
+            "organizations": [o.__dict__ for o in figures.organizations]}
 
 
 def get_actions() -> dict[str, Any]:

@@ -133,6 +133,9 @@ def run_validation(resource_id: str) -> Optional[str]:
     package_id = row.package_id
     model.Session.commit()
     search.rebuild(package_id)  # the conformance facet follows the new report
+    from ckanext.ikoma.region import figures
+
+    figures.changed()  # and the region's coverage cells
     forget_dataset(package_id)  # its DCAT lists the IMI form or not, and metadata_modified did not move
     return status
 

@@ -100,6 +100,9 @@ def snapshot(day: Optional[dt.date] = None) -> tuple[dt.date, int, int]:
     known = {org_id for (org_id,) in model.Session.query(KpiSnapshot.organization_id).distinct()}
     _upsert(day, {**{org_id: 0 for org_id in known}, **counts}, backfilled=False)  # an emptied organization counts 0
     model.Session.commit()
+    from ckanext.ikoma.region import figures
+
+    figures.changed()
     return day, len(counts), backfilled
 
 

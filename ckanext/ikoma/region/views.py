@@ -27,17 +27,14 @@ def _kpi_chart(kpi) -> str:
 
 @region_blueprint.route("/")
 def index():
-    from ckanext.ikoma.region.coverage import coverage
-    from ckanext.ikoma.region.kpi import kpi
-
-    from ckanext.ikoma.quality import summary
     from ckanext.ikoma.quality.mqa import indicators
+    from ckanext.ikoma.region import figures
 
-    figures = kpi()
+    kpi, quality = figures.kpi(), figures.quality()
     return toolkit.render("ikoma/region/index.html", {
-        "kpi": figures, "chart": _kpi_chart(figures) if figures.months else "", "coverage": coverage(),
-        "quality": {"region": summary.region(), "organizations": summary.organizations(),
-                    "shares": summary.indicator_shares(), "indicators": indicators()}})
+        "kpi": kpi, "chart": _kpi_chart(kpi) if kpi.months else "", "coverage": figures.coverage(),
+        "quality": {"region": quality.region, "organizations": quality.organizations,
+                    "shares": quality.shares, "indicators": indicators()}})
 
 
 statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/statistics")
@@ -76,7 +73,7 @@ def _csv(rows: list[list], filename: str) -> Response:
 
 @region_blueprint.route("/kpi.<fmt>")
 def kpi_table(fmt):
-    from ckanext.ikoma.region.kpi import kpi
+    from ckanext.ikoma.region.figures import kpi
 
     figures = kpi()
     if fmt == "json":
@@ -91,11 +88,12 @@ def kpi_table(fmt):
 
 @region_blueprint.route("/quality.<fmt>")
 def quality_table(fmt):
-    from ckanext.ikoma.quality import summary
+    from ckanext.ikoma.region.figures import quality
 
-    organizations = summary.organizations()
+    figures = quality()
+    organizations = figures.organizations
     if fmt == "json":
-        return _json({"region": summary.region(), "indicators": summary.indicator_shares(),
+        return _json({"region": figures.region, "indicators": figures.shares,
                       "organizations": [o.__dict__ for o in organizations]})
     if fmt != "csv":
         return toolkit.abort(404)
@@ -114,7 +112,7 @@ def _best_score(datasets: list[dict]):
 
 @region_blueprint.route("/coverage.<fmt>")
 def coverage_table(fmt):
-    from ckanext.ikoma.region.coverage import coverage
+    from ckanext.ikoma.region.figures import coverage
 
     matrix = coverage()
     if fmt == "json":
