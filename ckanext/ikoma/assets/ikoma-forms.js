@@ -13,3 +13,23 @@ this.ckan.module('ikoma-error-summary', function () {
     }
   };
 });
+
+// CKAN 2.12's select2 widgets (tags, multiple choices) replace the labelled control with one that
+// has no accessible name (axe aria-input-field-name): name it by its form group's label. Widgets
+// are built by CKAN's modules, some after page load, hence the observer.
+(function () {
+  function nameSelect2Widgets() {
+    document.querySelectorAll('.select2-selection').forEach(function (widget) {
+      if (widget.hasAttribute('aria-label') || widget.hasAttribute('aria-labelledby')) { return; }
+      var group = widget.closest('.form-group');
+      var label = group && group.querySelector('label.form-label');
+      if (!label) { return; }
+      if (!label.id) { label.id = (label.getAttribute('for') || 'ikoma-field') + '-label'; }
+      widget.setAttribute('aria-labelledby', label.id);
+    });
+  }
+  jQuery(function () {
+    nameSelect2Widgets();
+    new MutationObserver(nameSelect2Widgets).observe(document.body, {childList: true, subtree: true});
+  });
+})();
