@@ -188,6 +188,15 @@ wait_for() {
   die "$name was not ready after 180 s; see $log"
 }
 
+# axe-core for the browser tests' accessibility check: the version package-lock.json pins.
+install_node_tools() {
+  [ -f "$ROOT/node_modules/axe-core/axe.min.js" ] && return
+  command -v npm >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >>"$LOGS/apt.log" 2>&1 \
+    || die "apt-get install npm failed; see $LOGS/apt.log"
+  say "installing axe-core (package-lock.json) for the browser tests"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --ignore-scripts >"$LOGS/npm.log" 2>&1) || die "npm ci failed; see $LOGS/npm.log"
+}
+
 up() {
   mkdir -p "$RUN" "$LOGS"
   install_debian_packages
@@ -196,6 +205,7 @@ up() {
   start_redis
   start_solr
   install_venv
+  install_node_tools
   wait_for PostgreSQL "$LOGS/postgres.log" "$RUN/postgres.pid" as_pg "$(pg_bin)/pg_isready" -h 127.0.0.1 -p $PG_PORT
   ensure_pg_roles
   wait_for Redis "$LOGS/redis.log" "$RUN/redis.pid" redis-cli -p $REDIS_PORT ping

@@ -51,6 +51,10 @@ def test_uploaded_csv_is_checked_by_the_worker_and_reported(app, toilets_dataset
     assert facets["ikoma_conformance"] == {partly: 1}
     assert "適合率 30%" in app.get("/dataset/ikoma-toilets").body
     assert "Conformance 30%" in app.get("/en/dataset/ikoma-toilets").body
+    # the search page's facet reads in the UI's language only (the API above keeps both)
+    japanese, english = app.get("/dataset/").body, app.get("/en/dataset/").body
+    assert "一部適合（90%未満）" in japanese and "Partly conforming" not in japanese
+    assert "Partly conforming (under 90%)" in english and "一部適合" not in english
 
     # the file is kept whatever the report says
     download = app.get(f"/dataset/{toilets_dataset['id']}/resource/{resource['id']}/download/toilets_current_bom_errors.csv")
@@ -101,10 +105,16 @@ def test_linked_csv_is_downloaded_and_checked(create_dataset, clean_queues, clea
     assert result["status"] == "success" and result["report"]["file"]["rows"] == 2
 
 
-def test_unreachable_link_is_an_error_status_not_a_crashed_worker(create_dataset, clean_queues, file_server, sysadmin):
+def test_unreachable_link_is_an_error_status_not_a_crashed_worker(app, create_dataset, clean_queues, file_server,
+                                                                  sysadmin):
     dataset = create_dataset(name="broken-link", conforms_to="03", resources=[])
     resource = call_action("resource_create", context={"user": sysadmin["name"]}, package_id=dataset["id"],
                            name="リンク切れ", description="CSV", format="CSV", url=f"{file_server}/missing.csv")
     run_worker()
     result = call_action("ikoma_validation_show", resource_id=resource["id"])
     assert result["status"] == "error" and "404" in result["message"]
+    ja, en = result["message"].split(" / ", 1)  # the API keeps both languages; each page shows one
+    url = f"/dataset/{dataset['name']}/resource/{resource['id']}"
+    japanese, english = app.get(url).body, app.get("/en" + url).body
+    assert ja in japanese and en not in japanese
+    assert en in english and ja not in english

@@ -138,7 +138,26 @@ def ikoma_imi_available(resource_id: str) -> bool:
     return bool(resource_id) and has_imi(resource_id)
 
 
+def ikoma_page_links() -> dict[str, Any]:
+    from ckanext.ikoma.seo import page_links
+
+    return page_links()
+
+
+def ikoma_licenses() -> list[vocabularies.Term]:
+    return list(vocabularies.vocabulary("licenses"))
+
+
+def ikoma_home_page():
+    from ckanext.ikoma.home import home_page
+
+    return home_page(_lang())
+
+
 def all_helpers() -> dict[str, Any]:
     helpers = {name: fn for name, fn in globals().items() if name.startswith("ikoma_") and callable(fn)}
     helpers["dcat_get_endpoint"] = dcat_get_endpoint
+    from ckanext.ikoma import bilingual
+
+    helpers.update(bilingual.all_helpers())  # core helpers chained to read ja/en in the UI's language
     return helpers

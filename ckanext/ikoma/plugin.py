@@ -5,7 +5,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as toolkit
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.ikoma import cli, compat, helpers, search, validators, views, views_validation, vocabularies
+from ckanext.ikoma import bilingual, cli, compat, helpers, home, search, validators, views, views_validation, vocabularies
 from ckanext.ikoma.model import ResourceValidation
 from ckanext.ikoma.logic import action, auth, catalog, validation
 from ckanext.ikoma.net import site as net_site
@@ -30,6 +30,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     # IConfigurer
     def update_config(self, config):
         toolkit.add_template_directory(config, "templates")
+        toolkit.add_resource("assets", "ikoma")
         # The national licences, through CKAN's own licence register, unless the site has its own.
         if not config.get("licenses_group_url"):
             config["licenses_group_url"] = "file://" + vocabularies.LICENSES_FILE
@@ -63,6 +64,7 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
+        facets_dict[home.THEME_FIELD] = toolkit._("Theme")
         facets_dict[validation.CONFORMANCE_FIELD] = toolkit._("Standard dataset conformance")
         return facets_dict
 
@@ -85,6 +87,11 @@ class IkomaPlugin(plugins.SingletonPlugin, DefaultTranslation):
     def after_dataset_delete(self, context, pkg_dict):
         catalog.forget_dataset(pkg_dict["id"])
         ResourceValidation.forget_removed(pkg_dict["id"], everything=True)
+
+    def after_dataset_search(self, search_results, search_params):  # facet values in the UI's language
+        return bilingual.facet_labels(search_results, {
+            validation.CONFORMANCE_FIELD: validation.CONFORMANCE_FACET_LABELS,
+            home.THEME_FIELD: vocabularies.vocabulary("themes").labels})
 
     def before_dataset_index(self, pkg_dict):
         from ckanext.ikoma.logic.index_fields import add_index_fields

@@ -28,8 +28,10 @@ JST = dt.timezone(dt.timedelta(hours=9))
 
 
 def error_text(error: JpValueError) -> str:
-    """How a field error reads in forms and API responses: Japanese, then English."""
-    return f"{error.ja} / {error.en}"
+    """A field error in the form's language; in API responses Japanese, then English."""
+    from ckanext.ikoma.bilingual import pick
+
+    return pick(error.ja, error.en)
 
 
 def _is_empty(value: Any) -> bool:
@@ -159,17 +161,21 @@ def ikoma_default_today(key, data, errors, context):
         data[key] = dt.datetime.now(JST).date().isoformat()
 
 
+def _slug(text: Any) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] if isinstance(text, str) else ""
+
+
 def ikoma_default_dataset_name(key, data, errors, context):
     """A Japanese title gives no URL slug, so an empty name becomes one from the English title or,
-    failing that, a dated random one; the curator can still type their own."""
+    failing that, the English name of the declared standard dataset (or "dataset" and the date)
+    with a short random id; the curator can still type their own."""
     if not _is_empty(data.get(key)):
         return
-    title_en = data.get(("title_en",))
-    slug = ""
-    if isinstance(title_en, str):
-        slug = re.sub(r"[^a-z0-9]+", "-", title_en.lower()).strip("-")[:80]
+    slug = _slug(data.get(("title_en",)))
     if not slug or model.Package.get(slug) is not None:
-        slug = f"dataset-{dt.datetime.now(JST):%Y%m%d}-{secrets.token_hex(3)}"
+        standard = vocabularies.vocabulary("standard_datasets").get(data.get(("conforms_to",)) or "")
+        stem = _slug(standard.en) if standard else f"dataset-{dt.datetime.now(JST):%Y%m%d}"
+        slug = f"{stem[:70]}-{secrets.token_hex(3)}"
     data[key] = slug
 
 

@@ -29,7 +29,7 @@ def _definition_or_404(number: str, with_columns: bool = False):
     return definition
 
 
-@standard_datasets_blueprint.route("/")
+@standard_datasets_blueprint.route("/", strict_slashes=False)
 def index():
     return toolkit.render("ikoma/standard_datasets/index.html",
                           {"definitions": list(standard_datasets().values())})
@@ -239,7 +239,7 @@ def _viewer() -> dict:
     return {"user": toolkit.current_user.name if toolkit.current_user else ""}
 
 
-@harvest_status_blueprint.route("/")
+@harvest_status_blueprint.route("/", strict_slashes=False)
 def harvest_index():
     from ckanext.ikoma.logic.harvest_report import source_summary, visible_sources
 
@@ -263,9 +263,10 @@ def harvest_read(name):
 
 def get_blueprints():
     from ckanext.ikoma.region.views import region_blueprint, statistics_blueprint
+    from ckanext.ikoma.seo import sitemap_blueprint
 
     blueprints = [standard_datasets_blueprint, lg_codes_blueprint, harvest_status_blueprint, region_blueprint,
-                  statistics_blueprint]
+                  statistics_blueprint, sitemap_blueprint]
     # The catalog endpoints replace ckanext-dcat's, which must be switched off for the same URLs
     # (ckanext.dcat.enable_rdf_endpoints = false); while they are on, theirs serve.
     if serves_catalog():

@@ -54,6 +54,11 @@ class Vocabulary:
         return {t.value: t for t in self.terms}
 
     @functools.cached_property
+    def labels(self) -> dict[str, dict[str, str]]:
+        """value -> {"ja": …, "en": …}: what a facet or a list shows in either language."""
+        return {t.value: {"ja": t.ja, "en": t.en} for t in self.terms}
+
+    @functools.cached_property
     def by_uri(self) -> dict[str, Term]:
         return {t.uri: t for t in self.terms if t.uri}
 

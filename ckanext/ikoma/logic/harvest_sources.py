@@ -9,6 +9,7 @@ from __future__ import annotations
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.ikoma.bilingual import pick
 from ckanext.ikoma.net.fetch import FetchError, FetchPolicy, check_url
 from ckanext.ikoma.net.site import private_allowlist
 
@@ -30,7 +31,7 @@ def _check_source_url(action: str, context, data_dict) -> None:
     try:
         check_url(str(url).strip(), FetchPolicy(any_host=True, private_allowlist=private_allowlist()))
     except FetchError as error:
-        raise toolkit.ValidationError({"url": [f"{error.ja} / {error.en}"]})
+        raise toolkit.ValidationError({"url": [pick(error.ja, error.en)]})
 
 
 @toolkit.chained_action

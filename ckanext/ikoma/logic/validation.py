@@ -233,6 +233,11 @@ CONFORMANCE_LABELS = {
     state: f"{message(f'conformance_{state}', 'ja')} / {message(f'conformance_{state}', 'en')}"
     for state in ("conforming", "mostly", "partly", "nonconforming", "unchecked")
 }
+# The indexed value is bilingual (stable for fq links); pages show one language of it.
+CONFORMANCE_FACET_LABELS = {
+    label: {"ja": message(f"conformance_{state}", "ja"), "en": message(f"conformance_{state}", "en")}
+    for state, label in CONFORMANCE_LABELS.items()
+}
 
 
 def _package(package_id: str) -> dict[str, Any]:

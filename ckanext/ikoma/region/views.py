@@ -25,7 +25,7 @@ def _kpi_chart(kpi) -> str:
     return line_chart(series, toolkit._("Published datasets per month"), summary)
 
 
-@region_blueprint.route("/")
+@region_blueprint.route("/", strict_slashes=False)
 def index():
     from ckanext.ikoma.quality.mqa import indicators
     from ckanext.ikoma.region import figures
@@ -40,7 +40,7 @@ def index():
 statistics_blueprint = Blueprint("ikoma_statistics", __name__, url_prefix="/statistics")
 
 
-@statistics_blueprint.route("/")
+@statistics_blueprint.route("/", strict_slashes=False)
 def statistics():
     from flask import request
 

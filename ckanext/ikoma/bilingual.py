@@ -1,0 +1,102 @@
+"""Pages in the UI's language only: which language a request reads in, the ja/en pairs of fields
+(`title_en`, `notes_en`) and messages picked for it, dates in the locale's own format.
+The API, the CLI and background jobs have no UI language: they keep both languages."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Optional
+
+import ckan.plugins.toolkit as toolkit
+
+# Fields whose English version is a field of its own (schemas/dataset.yaml, resource fields).
+ENGLISH_FIELDS = {"title": "title_en", "notes": "notes_en", "name": "name_en", "description": "description_en"}
+
+
+def ui_language() -> Optional[str]:
+    """'ja' or 'en' on a web page; None for the API and outside a request (both languages)."""
+    from flask import has_request_context, request
+
+    if not has_request_context() or request.blueprint == "api":
+        return None
+    try:
+        return "en" if (toolkit.h.lang() or "ja").startswith("en") else "ja"
+    except Exception:  # a request without CKAN's i18n set up (e.g. a bare test request)
+        return None
+
+
+def pick(ja: str, en: str) -> str:
+    """One text on a page, both ('ja / en') where no UI language applies."""
+    lang = ui_language()
+    if lang is None:
+        return f"{ja} / {en}"
+    return en if lang == "en" else ja
+
+
+def in_ui_language(text: str) -> str:
+    """A stored 'ja / en' text (a job's or fetcher's message) in the UI's language."""
+    ja, sep, en = (text or "").partition(" / ")
+    lang = ui_language()
+    if not sep or lang is None:
+        return text
+    return en if lang == "en" else ja
+
+
+@toolkit.chained_helper
+def get_translated(next_helper, data_dict: dict[str, Any], field: str):
+    """CKAN's `get_translated`, which reads `<field>_translated`, also reads Ikoma's `<field>_en`."""
+    english = ENGLISH_FIELDS.get(field)
+    if english and ui_language() == "en" and isinstance(data_dict, dict) and data_dict.get(english):
+        return data_dict[english]
+    return next_helper(data_dict, field)
+
+
+@toolkit.chained_helper
+def dataset_display_name(next_helper, package):
+    if isinstance(package, dict):
+        return get_translated(_core_get_translated, package, "title") or package.get("name")
+    return next_helper(package)
+
+
+def _core_get_translated(data_dict, field):
+    from ckan.lib.helpers import get_translated as core
+
+    return core(data_dict, field)
+
+
+@toolkit.chained_helper
+def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, with_seconds=False):
+    """With hours and no explicit format, core renders the English pattern 'MMMM d, YYYY, HH:mm'
+    in every locale (「12月 2, 2026, 07:43」); use the locale's own medium date and short time."""
+    if date_format or not with_hours or with_seconds:
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    value = datetime_
+    if isinstance(value, str):
+        try:
+            value = toolkit.h.date_str_to_datetime(value)
+        except (TypeError, ValueError):
+            return ""
+    if not isinstance(value, dt.datetime):
+        return next_helper(datetime_, date_format, with_hours, with_seconds)
+    from flask_babel import format_date, format_time
+
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)  # CKAN stores UTC without a zone
+    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+
+
+def facet_labels(search_results: dict[str, Any], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """Facet items whose indexed value is bilingual shown in the UI's language."""
+    lang = ui_language()
+    if lang is None:
+        return search_results
+    for field, by_value in labels.items():
+        facet = (search_results.get("search_facets") or {}).get(field)
+        for item in (facet or {}).get("items", []):
+            if item.get("name") in by_value:
+                item["display_name"] = by_value[item["name"]][lang]
+    return search_results
+
+
+def all_helpers() -> dict[str, Any]:
+    return {"get_translated": get_translated, "dataset_display_name": dataset_display_name,
+            "render_datetime": render_datetime, "ikoma_in_ui_language": in_ui_language}
