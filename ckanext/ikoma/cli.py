@@ -224,9 +224,11 @@ def harvest_duplicates():
     if not rows:
         click.echo("重複はありません / no duplicates")
         return
-    click.echo(f"{len(rows)} 件の重複 / duplicates (identity | dataset kept | kept from | left out)")
+    click.echo(f"{len(rows)} 件の重複 / duplicates (identity | dataset kept | kept from <URI> | left out <URI>)")
     for row in rows:
-        click.echo(f"{row['identity']} | {row['package']} | {row['kept_from'] or '-'} | {', '.join(row['left_out'])}")
+        left_out = ", ".join(f"{name} <{uri or '-'}>" for name, uri in zip(row["left_out"], row["left_out_uris"]))
+        click.echo(f"{row['identity']} | {row['package']} | {row['kept_from'] or '-'} <{row['kept_uri'] or '-'}> | "
+                   f"{left_out}")
 
 
 @harvest.command("prune")

@@ -48,9 +48,14 @@ from ckanext.ikoma.net.content import has_xml_entity_declarations, looks_like_ht
 from ckanext.ikoma.net.fetch import FetchError, fetch
 from ckanext.ikoma.net.site import private_allowlist
 from ckanext.ikoma.harvesters.mapping import (
-    Harvested, MappingError, ckan_search_url, dataset_name, from_ckan_package, map_dataset,
+    Harvested, HarvestWarning, MappingError, ckan_search_url, dataset_name, fill_contact, from_ckan_package,
+    map_dataset,
 )
 from ckanext.ikoma.model import HarvestPage
+from ckanext.ikoma.harvesters.records import (  # noqa: F401 (error_kind: read by the harvest report)
+    add_warnings, carry_errored, copy_errors, error_kind, error_text, errored_object,
+)
+from ckanext.ikoma.jp.errors import message
 
 log = logging.getLogger(__name__)
 
@@ -61,15 +66,6 @@ RDF_MEDIA_TYPES = {"text/turtle": "turtle", "application/x-turtle": "turtle", "a
                    "application/xml": "xml", "text/xml": "xml", "application/ld+json": "json-ld",
                    "application/json": "json-ld", "application/n-triples": "nt", "text/n3": "n3",
                    "application/trig": "trig", "application/n-quads": "nquads"}
-
-
-def error_text(kind: str, ja: str, en: str) -> str:
-    """How errors are stored: the kind first, so the harvest page can group them."""
-    return f"[{kind}] {ja} / {en}"
-
-
-def error_kind(message: str) -> str:
-    return message[1:message.index("]")] if message.startswith("[") and "]" in message else "other"
 
 
 def _now() -> dt.datetime:
@@ -176,7 +172,7 @@ class IkomaDCATHarvester(DCATRDFHarvester):
         if not harvest_object.content:
             self._object_error(harvest_object, "internal", "内容が空です", "the object has no content")
             return False
-        harvested = Harvested(**json.loads(harvest_object.content))
+        harvested = Harvested.from_json(harvest_object.content)
         try:
             return self._import(harvest_object, source, config, harvested)
         except Exception as error:
@@ -190,7 +186,8 @@ class IkomaDCATHarvester(DCATRDFHarvester):
         HarvestObjectError.create(error_text(kind, ja, en), harvest_object, "Import")
 
     def _context(self) -> dict[str, Any]:
-        return {"user": self._get_user_name(), "ignore_auth": True, "return_id_only": True}
+        # ikoma_harvest: the schema fills no value the source did not give (a distribution's date)
+        return {"user": self._get_user_name(), "ignore_auth": True, "return_id_only": True, "ikoma_harvest": True}
 
     def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested):
         holder = find_holders([harvested.identity]).get(harvested.identity)
@@ -210,16 +207,42 @@ class IkomaDCATHarvester(DCATRDFHarvester):
                 "not updated: a curator edited this dataset after it was harvested (local_edits: keep)")
             return "unchanged"
 
-        dataset = dict(harvested.dataset)
+        owner_org = (model.Package.get(source.id).owner_org if config.owner == "source"
+                     else organization_for(harvested.publisher_code, source))
+        dataset, unmapped = dict(harvested.dataset), {k: list(v) for k, v in harvested.unmapped.items()}
+        warnings = list(harvested.warnings)
+        for _attempt in range(3):
+            error = self._write(harvest_object, harvested, existing, owner_org, dataset, unmapped)
+            if error is None:
+                break
+            # the policy: an optional value the schema refuses is left out, kept raw and warned
+            # about; a dataset is rejected only for its title or its identity
+            left_out = leave_out_invalid(dataset, unmapped, error)
+            if not left_out:
+                self._object_error(harvest_object, "validation", *validation_messages(error))
+                return False
+            warnings.extend(left_out)
+            fill_contact(dataset, harvested.original_uri or harvested.identity.rsplit("@", 1)[0])
+        else:
+            self._object_error(harvest_object, "validation", *validation_messages(error))
+            return False
+        add_warnings(harvest_object, warnings, harvested.original_uri or harvested.identity)
+        model.Session.commit()
+        return True
+
+    def _write(self, harvest_object, harvested: Harvested, existing, owner_org: str, values: dict[str, Any],
+               unmapped: dict[str, list[str]]):
+        """package_create or package_update of the dataset; the ValidationError, rolled back, if
+        the schema refuses a value (nothing of this dataset is written; what was there stays)."""
+        dataset = dict(values, resources=[dict(r) for r in values.get("resources", [])])
         dataset.update(
             harvest_identity=harvested.identity, harvest_original_uri=harvested.original_uri,
-            harvest_source_url=source.url, harvested_at=_now().isoformat(timespec="seconds"),
-            harvest_content_hash=harvested.content_hash,
-            harvest_unmapped=json.dumps(harvested.unmapped, ensure_ascii=False) if harvested.unmapped else "",
-            harvest_withdrawn_at="",
+            harvest_source_url=harvest_object.source.url if harvest_object.source else harvest_object.job.source.url,
+            harvested_at=_now().isoformat(timespec="seconds"), harvest_content_hash=harvested.content_hash,
+            harvest_unmapped=json.dumps(unmapped, ensure_ascii=False) if unmapped else "",
+            harvest_raw_values=json.dumps(harvested.raw_values, ensure_ascii=False) if harvested.raw_values else "",
+            harvest_withdrawn_at="", owner_org=owner_org,
         )
-        dataset["owner_org"] = (model.Package.get(source.id).owner_org if config.owner == "source"
-                                else organization_for(harvested.publisher_code, source))
         context = self._context()
         # current before the dataset is written, in the same transaction (a change to the harvest
         # object after the dataset's commit would index the dataset a second time)
@@ -245,11 +268,9 @@ class IkomaDCATHarvester(DCATRDFHarvester):
                 model.Session.flush()
                 toolkit.get_action("package_create")(context, dataset)
         except toolkit.ValidationError as error:
-            model.Session.rollback()  # nothing of this dataset is written; what was there stays
-            self._object_error(harvest_object, "validation", *validation_messages(error))
-            return False
-        model.Session.commit()
-        return True
+            model.Session.rollback()
+            return error
+        return None
 
     def _withdraw(self, harvest_object, config: SourceConfig):
         """The dataset left the upstream catalog: delete the copy, or withdraw it (private, dated)."""
@@ -283,10 +304,12 @@ class _Gather:
         self.role = harvester._role(self.source, config)
         self.config_hash = hashlib.sha256(json.dumps([self.source.config or "", self.source.url]).encode()).hexdigest()
         self.pages = HarvestPage.for_source(self.source.id)
-        # after a run with errors, read every page again so the failed datasets are retried
-        self.conditional = not _previous_job_had_errors(self.source.id, job.id)
+        # a page unchanged since the last run is not read again, whatever that run's errors: the
+        # datasets that failed on it fail again (carried over), unless the failure was ours
+        self.previous_job_id = _previous_job_id(self.source.id, job.id)
         self.policy = config.fetch_policy(self.source.url, private_allowlist())
-        self.seen: dict[str, None] = {}
+        self.seen: dict[str, str] = {}  # identity: the URI of the copy kept
+        self.page_errors: list[str] = []  # guids of the objects in error for the page being read
         self.unreadable = False  # a dataset without a known identity failed: withdraw nothing
         self.object_ids: list[str] = []
         self.roles: dict[str, str] = {}
@@ -319,7 +342,10 @@ class _Gather:
     def page(self, url: str):
         """Read one page; returns the next page's URL, None at the end, False if it failed."""
         known = self.pages.get(url)
-        use_validators = self.conditional and known is not None and known.config_hash == self.config_hash
+        recorded = read_page_record(known.identities) if known is not None else {"datasets": {}, "errors": []}
+        failed_guids = list(recorded["datasets"]) + recorded["errors"]
+        use_validators = (known is not None and known.config_hash == self.config_hash
+                          and not _failed_on_our_side(self.previous_job_id, failed_guids))
         try:
             result = fetch(url, self.policy, etag=known.etag if use_validators else None,
                            last_modified=known.last_modified if use_validators else None)
@@ -327,12 +353,16 @@ class _Gather:
             self.error(error.kind, error.ja, error.en)
             return False
         if result.status == 304 or (use_validators and _sha(result.content) == known.content_hash):
-            identities = json.loads(known.identities)
-            self.seen.update(dict.fromkeys(identities))
-            holders = find_holders(identities)
-            duplicates = [(i, h.package_id) for i, h in holders.items() if h.source_id and h.source_id != self.source.id]
-            self.record_unchanged(identities)
+            uris = recorded["datasets"]
+            self.seen.update(uris)
+            holders = find_holders(list(uris))
+            duplicates = [(i, h.package_id, uris[i] or "") for i, h in holders.items()
+                          if h.source_id and h.source_id != self.source.id]
+            self.record_unchanged(list(uris))
             self.record_duplicates(duplicates)
+            carry_errored(self.job, self.source.id, self.previous_job_id, failed_guids)
+            if recorded["errors"]:  # a dataset of the page could not be read: withdraw nothing, as then
+                self.unreadable = True
             return known.next_url
         if self.config.api == "ckan":
             entries, next_url = self.ckan_page(url, result.content)
@@ -340,11 +370,13 @@ class _Gather:
             entries, next_url = self.rdf_page(url, result)
         if entries is None:
             return False
-        identities = self.datasets(entries)
+        self.page_errors = []
+        uris = self.datasets(entries)
         row = known or HarvestPage(source_id=self.source.id, url=url)
         row.etag, row.last_modified = result.etag, result.last_modified
         row.content_hash, row.config_hash, row.next_url = _sha(result.content), self.config_hash, next_url
-        row.identities, row.fetched = json.dumps(identities), _now()
+        row.identities = json.dumps({"datasets": uris, "errors": self.page_errors}, ensure_ascii=False)
+        row.fetched = _now()
         model.Session.add(row)
         model.Session.commit()
         return next_url
@@ -392,8 +424,8 @@ class _Gather:
         return entries, ckan_search_url(site_url, self.config.page_size,
                                         (last["metadata_created"], last["id"])) if more else None
 
-    def datasets(self, entries) -> list[str]:
-        """One harvest object per new or changed dataset on the page; the identities on it."""
+    def datasets(self, entries) -> dict[str, str]:
+        """One harvest object per new or changed dataset on the page; {identity: URI} of those on it."""
         mapped: list[Harvested] = []
         candidates: list[Harvested] = []
         for ref, parsed in entries:
@@ -412,13 +444,14 @@ class _Gather:
         # kept, so that every run keeps the same one
         for harvested in sorted(candidates, key=lambda h: (h.identity, h.original_uri)):
             if harvested.identity in self.seen:
+                kept = self.seen[harvested.identity] or harvested.identity
+                params = dict(identity=harvested.identity, kept=kept, left_out=harvested.original_uri)
                 self.object_error(harvested.identity, "duplicate_identifier",
-                                  f"同じ識別子のデータセットがカタログ内に2回以上あります（{harvested.identity}）。"
-                                  f"{harvested.original_uri} は取り込みません",
-                                  f"the catalog has this identifier more than once ({harvested.identity}); "
-                                  f"{harvested.original_uri} is left out")
+                                  message("harvest_duplicate_identifier", "ja", **params),
+                                  message("harvest_duplicate_identifier", "en", **params),
+                                  extras={"kept_uri": kept, "original_uri": harvested.original_uri})
                 continue
-            self.seen[harvested.identity] = None
+            self.seen[harvested.identity] = harvested.original_uri
             mapped.append(harvested)
 
         holders = find_holders([h.identity for h in mapped])
@@ -426,7 +459,7 @@ class _Gather:
         for harvested in mapped:
             holder = holders.get(harvested.identity)
             if kept_elsewhere(holder, self.source.id, self.role, self.role_of):
-                duplicates.append((harvested.identity, holder.package_id))
+                duplicates.append((harvested.identity, holder.package_id, harvested.original_uri))
                 continue
             # unchanged upstream: not written, whatever its state here (a curator's deletion stands);
             # a copy this harvester withdrew or deleted has no current object, so it comes back
@@ -434,27 +467,24 @@ class _Gather:
                     and not holder.withdrawn):
                 unchanged.append(harvested.identity)
                 continue
-            obj = HarvestObject(guid=harvested.identity, job=self.job,
-                                content=json.dumps(dataclasses.asdict(harvested), ensure_ascii=False))
+            obj = HarvestObject(guid=harvested.identity, job=self.job, content=harvested.to_json())
             model.Session.add(obj)
             model.Session.flush()
             self.object_ids.append(obj.id)
         model.Session.commit()
         self.record_unchanged(unchanged)
         self.record_duplicates(duplicates)
-        return [h.identity for h in mapped]
+        return {h.identity: h.original_uri for h in mapped}
 
     def role_of(self, source_id: str) -> str:
         if source_id not in self.roles:  # a page holds many datasets of few sources
             self.roles[source_id] = self.harvester._role_of(source_id)
         return self.roles[source_id]
 
-    def object_error(self, guid: str, kind: str, ja: str, en: str) -> None:
+    def object_error(self, guid: str, kind: str, ja: str, en: str, extras: Optional[dict[str, str]] = None) -> None:
         """An error that belongs to one dataset: an object in ERROR, so the job report lists it."""
-        obj = HarvestObject(guid=guid, job=self.job, state="ERROR", report_status="errored",
-                            harvest_source_id=self.source.id)
-        obj.save()
-        HarvestObjectError.create(error_text(kind, ja, en), obj, "Gather")
+        errored_object(self.job, self.source.id, guid, [error_text(kind, ja, en)], extras=extras)
+        self.page_errors.append(guid)
 
     def record_unchanged(self, identities: Iterable[str]) -> None:
         """Unchanged datasets are not queued: their objects are written here, complete and current,
@@ -462,28 +492,34 @@ class _Gather:
         identities = list(identities)
         if not identities:
             return
-        current = dict(model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
+        rows = model.Session.query(HarvestObject.guid, HarvestObject.package_id, HarvestObject.id).filter(
             HarvestObject.current.is_(True), HarvestObject.harvest_source_id == self.source.id,
-            HarvestObject.guid.in_(identities)))
+            HarvestObject.guid.in_(identities)).all()
+        current = {guid: package_id for guid, package_id, _ in rows}
         if not current:
             return
+        new_ids = {guid: str(uuid.uuid4()) for guid in current}
+        old_to_new = {old_id: new_ids[guid] for guid, _, old_id in rows}
         model.Session.query(HarvestObject).filter(
             HarvestObject.current.is_(True), HarvestObject.harvest_source_id == self.source.id,
             HarvestObject.guid.in_(list(current))).update({"current": False}, synchronize_session=False)
         now = _now()
         model.Session.bulk_insert_mappings(HarvestObject, [
-            {"id": str(uuid.uuid4()), "guid": guid, "current": True, "package_id": package_id, "state": "COMPLETE",
+            {"id": new_ids[guid], "guid": guid, "current": True, "package_id": package_id, "state": "COMPLETE",
              "report_status": "not modified", "harvest_job_id": self.job.id, "harvest_source_id": self.source.id,
              "gathered": now, "import_finished": now}
             for guid, package_id in current.items()])
+        copy_errors(old_to_new, warnings_only=True)  # an unchanged dataset keeps its warnings
         model.Session.commit()
 
-    def record_duplicates(self, duplicates: list[tuple[str, str]]) -> None:
+    def record_duplicates(self, duplicates: list[tuple[str, str, str]]) -> None:
+        """(identity, package kept, this source's URI of it) of the datasets another source holds."""
         now = _now()
-        for identity, package_id in duplicates:
+        for identity, package_id, uri in duplicates:
             obj = HarvestObject(guid=identity, job=self.job, state="COMPLETE", report_status="not modified",
                                 harvest_source_id=self.source.id, gathered=now, import_finished=now,
-                                extras=[HarvestObjectExtra(key="duplicate_of", value=package_id)])
+                                extras=[HarvestObjectExtra(key="duplicate_of", value=package_id),
+                                        HarvestObjectExtra(key="original_uri", value=uri)])
             model.Session.add(obj)
         model.Session.commit()
 
@@ -613,15 +649,82 @@ def _add_extra(harvest_object, key: str, value: str) -> None:
     model.Session.add(HarvestObjectExtra(harvest_object_id=harvest_object.id, key=key, value=value))
 
 
-def _previous_job_had_errors(source_id: str, job_id: str) -> bool:
-    previous = (model.Session.query(HarvestJob).filter(HarvestJob.source_id == source_id, HarvestJob.id != job_id)
+def _previous_job_id(source_id: str, job_id: str) -> Optional[str]:
+    previous = (model.Session.query(HarvestJob.id).filter(HarvestJob.source_id == source_id, HarvestJob.id != job_id)
                 .order_by(HarvestJob.created.desc()).first())
-    if previous is None:
+    return previous[0] if previous else None
+
+
+def _failed_on_our_side(previous_job_id: Optional[str], guids: list[str]) -> bool:
+    """Whether a dataset of the page failed last time for a reason of ours, not of its content (an
+    unexpected error): then the page is read again, so that it is retried."""
+    if not previous_job_id or not guids:
         return False
-    return bool(model.Session.query(HarvestObject.id).filter(HarvestObject.harvest_job_id == previous.id,
-                                                             HarvestObject.report_status == "errored").first()
-                or model.Session.query(HarvestGatherError.id).filter(
-                    HarvestGatherError.harvest_job_id == previous.id).first())
+    return bool(model.Session.query(HarvestObject.id)
+                .join(HarvestObjectError, HarvestObjectError.harvest_object_id == HarvestObject.id)
+                .filter(HarvestObject.harvest_job_id == previous_job_id, HarvestObject.guid.in_(guids),
+                        HarvestObjectError.message.like("[internal]%")).first())
+
+
+def read_page_record(text: Optional[str]) -> dict[str, Any]:
+    """What a catalog page held when it was last read: {"datasets": {identity: URI}, "errors":
+    [guids of the objects in error]}. Pages read before URIs were kept hold a list of identities."""
+    loaded = json.loads(text or "[]")
+    if isinstance(loaded, list):
+        return {"datasets": dict.fromkeys(loaded, ""), "errors": []}
+    return {"datasets": dict(loaded.get("datasets") or {}), "errors": list(loaded.get("errors") or [])}
+
+
+IDENTITY_FIELDS = {"title", "name", "id", "owner_org"}  # refused: the dataset is, not one value
+
+
+def leave_out_invalid(dataset: dict[str, Any], unmapped: dict[str, list[str]], error) -> list[HarvestWarning]:
+    """Take the values the schema refused out of `dataset` into `unmapped`, one warning each; []
+    when one cannot be left out (the title, the identity, or a required value already missing)."""
+    warnings = []
+    for field, messages in (error.error_dict or {}).items():
+        if field in IDENTITY_FIELDS or field.startswith("harvest_"):
+            return []
+        if field == "resources" and isinstance(messages, list):
+            for position, resource_errors in enumerate(messages):
+                for key, texts in (resource_errors or {}).items():
+                    resource = dataset["resources"][position] if position < len(dataset.get("resources", [])) else {}
+                    if key in ("url",) or not _present(resource.get(key)):
+                        return []
+                    value = str(resource.pop(key))
+                    unmapped.setdefault(f"resources.{key}", []).append(value)
+                    warnings.append(HarvestWarning("harvest_value_invalid", f"resources[{position + 1}].{key}", value,
+                                                   "; ".join(map(str, texts))))
+        elif field == "tags" and isinstance(messages, list):
+            tags = dataset.get("tags") or []
+            refused = [i for i, tag_errors in enumerate(messages) if tag_errors and i < len(tags)]
+            if not refused:
+                return []
+            for i in refused:
+                value = tags[i].get("name", "")
+                unmapped.setdefault("tags", []).append(value)
+                warnings.append(HarvestWarning("harvest_value_invalid", "tags", value, _flat(messages[i])))
+            dataset["tags"] = [t for i, t in enumerate(tags) if i not in refused]
+        else:
+            if not _present(dataset.get(field)):
+                return []
+            value = dataset.pop(field)
+            text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            unmapped.setdefault(field, []).append(text)
+            warnings.append(HarvestWarning("harvest_value_invalid", field, text, _flat(messages)))
+    return warnings
+
+
+def _present(value: Any) -> bool:
+    return value not in (None, "", [], {})
+
+
+def _flat(messages: Any) -> str:
+    if isinstance(messages, dict):
+        return "; ".join(_flat(v) for v in messages.values())
+    if isinstance(messages, list):
+        return "; ".join(_flat(v) for v in messages)
+    return str(messages)
 
 
 def validation_messages(error) -> tuple[str, str]:

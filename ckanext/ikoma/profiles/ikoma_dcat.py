@@ -159,7 +159,8 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         self._set(dataset_ref, DCT.language, *(self._term_uri("languages", v) for v in _as_list(d.get("language"))))
         self._graph_themes(d, dataset_ref)
         self._set(dataset_ref, DCT.conformsTo,
-                  URIRef(standard_dataset_url(d["conforms_to"])) if d.get("conforms_to") else None)
+                  URIRef(standard_dataset_url(d["conforms_to"])) if d.get("conforms_to") else None,
+                  *self._kept_as_found(d, "conforms_to"))
         # DCAT-AP puts licences on distributions only; DCAT 2 allows one on the dataset too, and
         # it keeps the dataset's own licence when every distribution has another
         self._set(dataset_ref, DCT.license, self._term_uri("licenses", d.get("license_id")))
@@ -195,6 +196,15 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             self._set(dataset_ref, DCT.source, URIRef(d["harvest_original_uri"]))
         if d.get("harvested_at"):
             self._set(dataset_ref, IKOMA.harvestedAt, Literal(d["harvested_at"], datatype=XSD.dateTime))
+
+    @staticmethod
+    def _kept_as_found(d, key: str) -> list[URIRef]:
+        """URIs a harvested dataset's source gave that Ikoma has no term for (a foreign standard in
+        dct:conformsTo): published back as they are, never lost. Unsafe IRIs are swept after."""
+        from ckanext.ikoma.harvesters.mapping import read_unmapped
+
+        values = read_unmapped(d.get("harvest_unmapped")).get(key) or []
+        return [URIRef(v) for v in values if isinstance(v, str) and v.startswith(("http://", "https://"))]
 
     def _first_object(self, subject, predicate):
         return next(iter(self.g.objects(subject, predicate)), None)
@@ -335,14 +345,16 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         d["keywords_en"] = ",".join(keywords.get(EN, []))
 
         self._unmapped = {}
+        self._raw = {}  # mapped values as the source wrote them (年1回 for annual): provenance
         self._parse_contact(d, dataset_ref)
         d["spatial_lg_codes"] = self._parse_spatial(dataset_ref)
         d["frequency"] = self._parse_frequency(dataset_ref)
         d["access_rights"] = self._first_term("access_rights", self._labels_or_uris(dataset_ref, DCT.accessRights))
         self._note_unmapped("access_rights", d["access_rights"], self._labels_or_uris(dataset_ref, DCT.accessRights))
+        self._note_raw("access_rights", d["access_rights"], self.g.objects(dataset_ref, DCT.accessRights))
         d["language"] = self._terms("languages", self.g.objects(dataset_ref, DCT.language))
         d["theme"] = self._parse_themes(dataset_ref)
-        d["conforms_to"] = self._standard_number(self.g.objects(dataset_ref, DCT.conformsTo))
+        d["conforms_to"] = self._parse_conforms_to(dataset_ref, "conforms_to")
         d["issued"] = self._date_value(dataset_ref, DCT.issued, "issued")
         d["modified"] = self._date_value(dataset_ref, DCT.modified, "modified")
         d["temporal"] = self._parse_temporal(dataset_ref)
@@ -377,7 +389,19 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         # Values this catalog has but the Ikoma schema cannot take: kept for the harvester to
         # store and report, never silently dropped ({field: [values as found]}).
         d["ikoma_unmapped"] = self._unmapped
+        d["ikoma_raw"] = self._raw
         return d
+
+    def _parse_conforms_to(self, subject, key: str) -> str:
+        """The standard dataset's number from a URI known to name one (/standard-datasets/NN, as
+        Ikoma and other ckanext-ikoma sites publish them); every other standard is kept as found
+        (unmapped under `key`), to be published back."""
+        nodes = list(self.g.objects(subject, DCT.conformsTo))
+        number = self._standard_number(nodes)
+        foreign = [str(n) for n in nodes if isinstance(n, URIRef) and not STANDARD_URL.search(str(n))]
+        if foreign:
+            self._unmapped.setdefault(key, []).extend(dict.fromkeys(foreign))
+        return number
 
     def _note_unmapped(self, key: str, mapped, nodes: Iterable) -> None:
         if mapped:
@@ -394,7 +418,14 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             term = next(filter(None, (vocabularies.normalize_frequency(str(n)) for n in nodes)), None)
             value = term.value if term else ""
         self._note_unmapped("frequency", value, nodes)
+        self._note_raw("frequency", value, nodes)
         return value
+
+    def _note_raw(self, key: str, value: str, nodes: Iterable) -> None:
+        """Free text the value was mapped from (年1回, 随時), kept for provenance."""
+        texts = [str(n) for n in nodes if isinstance(n, Literal) and str(n).strip() and str(n) != value]
+        if value and texts:
+            self._raw.setdefault(key, []).extend(dict.fromkeys(texts))
 
     def _labels_or_uris(self, subject, predicate) -> list:
         out = []
@@ -429,10 +460,14 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         value = (self._object_value(subject, predicate) or "").strip()
         if value:
             try:
-                return date_of(value)
+                date = date_of(value)
             except JpValueError:
                 if key:
                     self._unmapped.setdefault(key, []).append(value)
+                return ""
+            if key and not value.startswith(date):  # 令和6年4月1日, 2024/4/1: kept as written
+                self._raw.setdefault(key, []).append(value)
+            return date
         return ""
 
     def _parse_contact(self, d, dataset_ref) -> None:
@@ -507,7 +542,7 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         own_license = self._object_value(distribution, IKOMA.ownLicense) == "true"
         license_id = self._first_term("licenses", self._labels_or_uris(distribution, DCT.license))
         resource["license"] = license_id if own_license else ""
-        resource["conforms_to"] = self._standard_number(self.g.objects(distribution, DCT.conformsTo))
+        resource["conforms_to"] = self._parse_conforms_to(distribution, "resources.conforms_to")
         resource["issued"] = self._date_value(distribution, DCT.issued)
         resource["modified"] = self._date_value(distribution, DCT.modified)
         charset = self._object_value(distribution, CNT.characterEncoding).lower()
