@@ -235,7 +235,7 @@ def harvest_duplicates():
 @click.option("--keep", type=int, default=None, help="jobs to keep per source (default: ckanext.ikoma.harvest.keep_jobs)")
 def harvest_prune(keep):
     """Delete old harvest objects now (the harvester also does it before each run)."""
-    from ckanext.ikoma.harvesters.harvester import prune_history
+    from ckanext.ikoma.harvesters.store import prune_history
     from ckanext.ikoma.logic.harvest_report import ikoma_sources
 
     sources = ikoma_sources()

@@ -248,6 +248,20 @@ def inventory() -> list[dict[str, Any]]:
     return items
 
 
+def resolve(name: str, text: str, loose_uri: Optional[bool] = None) -> Optional[str]:
+    """The one term lookup of the profile and the harvester: the stored value of the term `text`
+    names in vocabulary `name` — its URI (loosely spelt when `loose_uri`, by default when `text`
+    looks like one), value, label or alias; a free-text frequency (年1回, 随時) through the
+    normalisation table."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    term = vocabulary(name).find(text, loose_uri="://" in text if loose_uri is None else loose_uri)
+    if term is None and name == "frequencies":
+        term = normalize_frequency(text)
+    return term.value if term else None
+
+
 # ---------------------------------------------------------------- file formats
 
 _IANA_MEDIA_TYPE = re.compile(r"^https?://www\.iana\.org/assignments/media-types/(.+?)/?$", re.IGNORECASE)

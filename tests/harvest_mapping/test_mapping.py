@@ -85,7 +85,7 @@ def test_keywords_become_tags_ckan_accepts_and_respellings_are_kept():
 def test_ckan_api_pages_are_a_keyset_not_an_offset():
     from urllib.parse import parse_qs, urlsplit
 
-    from ckanext.ikoma.harvesters.mapping import ckan_search_url
+    from ckanext.ikoma.harvesters.ckan_api import ckan_search_url
 
     first = ckan_search_url("https://data.example.jp/", rows=50)
     assert first.startswith("https://data.example.jp/api/3/action/package_search?")

@@ -11,8 +11,14 @@ import ckan.model as model
 from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestObjectExtra
 
 from ckanext.ikoma.harvesters.mapping import HarvestWarning
+from ckanext.ikoma.jp.errors import message
 
 WARNING = "warning:"
+
+
+def bilingual(code: str, **params) -> tuple[str, str]:
+    """(ja, en) of a jp/messages.yaml entry."""
+    return message(code, "ja", **params), message(code, "en", **params)
 
 
 def error_text(kind: str, ja: str, en: str) -> str:
