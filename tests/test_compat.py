@@ -14,7 +14,7 @@ from ckan.tests.helpers import call_action
 
 import ckanext.ikoma
 from ckanext.ikoma import compat
-from ckanext.ikoma.harvesters.harvester import find_holders
+from ckanext.ikoma.harvesters.store import find_holders
 
 PACKAGE_ROOT = os.path.dirname(os.path.abspath(ckanext.ikoma.__file__))
 REMOVED_IN_2_12 = re.compile(r"\b(PackageExtra|GroupExtra|package_extra|group_extra)\b")

@@ -263,16 +263,18 @@ def harvest_duplicates():
     if not rows:
         click.echo("重複はありません / no duplicates")
         return
-    click.echo(f"{len(rows)} 件の重複 / duplicates (identity | dataset kept | kept from | left out)")
+    click.echo(f"{len(rows)} 件の重複 / duplicates (identity | dataset kept | kept from <URI> | left out <URI>)")
     for row in rows:
-        click.echo(f"{row['identity']} | {row['package']} | {row['kept_from'] or '-'} | {', '.join(row['left_out'])}")
+        left_out = ", ".join(f"{name} <{uri or '-'}>" for name, uri in zip(row["left_out"], row["left_out_uris"]))
+        click.echo(f"{row['identity']} | {row['package']} | {row['kept_from'] or '-'} <{row['kept_uri'] or '-'}> | "
+                   f"{left_out}")
 
 
 @harvest.command("prune")
 @click.option("--keep", type=int, default=None, help="jobs to keep per source (default: ckanext.ikoma.harvest.keep_jobs)")
 def harvest_prune(keep):
     """Delete old harvest objects now (the harvester also does it before each run)."""
-    from ckanext.ikoma.harvesters.harvester import prune_history
+    from ckanext.ikoma.harvesters.store import prune_history
     from ckanext.ikoma.logic.harvest_report import ikoma_sources
 
     sources = ikoma_sources()

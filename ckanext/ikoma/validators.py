@@ -157,7 +157,11 @@ def ikoma_default_spatial(key, data, errors, context):
 
 
 def ikoma_default_today(key, data, errors, context):
-    if _is_empty(data.get(key)):
+    """Today, for a curator who leaves the date empty; never for a harvested value: a source that
+    gives no date gives none (the harvest day is not the day the file changed)."""
+    if _is_empty(data.get(key)) and context.get("ikoma_harvest"):
+        data[key] = ""
+    elif _is_empty(data.get(key)):
         data[key] = dt.datetime.now(JST).date().isoformat()
 
 
@@ -315,8 +319,33 @@ def ikoma_keep_harvest_value(key, data, errors, context):
         data[key] = stored
 
 
+MIN_TAG_LENGTH, MAX_TAG_LENGTH = 1, 100  # 犬, 水, 森: one kanji is an ordinary keyword
+
+
+def ikoma_tag_length(value, context):
+    """CKAN's tag length rule with a minimum of one character (CKAN's is two)."""
+    if not MIN_TAG_LENGTH <= len(value) <= MAX_TAG_LENGTH:
+        raise toolkit.Invalid(error_text(JpValueError("tag_length", value=value, max=MAX_TAG_LENGTH)))
+    return value
+
+
+def ikoma_tag_string_convert(key, data, errors, context):
+    """CKAN's tag_string_convert (a comma-separated string into tags), with ikoma_tag_length."""
+    value = data[key]
+    tags = [t.strip() for t in value.split(",") if t.strip()] if isinstance(value, str) else list(value)
+    current = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "tags"] + [-1])
+    for number, tag in enumerate(tags, current + 1):
+        data[("tags", number, "name")] = tag
+    tag_name_validator = toolkit.get_validator("tag_name_validator")
+    for tag in tags:
+        ikoma_tag_length(tag, context)
+        tag_name_validator(tag, context)
+
+
 def all_validators() -> dict[str, Callable]:
-    return {
-        name: fn for name, fn in globals().items()
-        if name.startswith("ikoma_") and callable(fn)
-    }
+    validators = {name: fn for name, fn in globals().items() if name.startswith("ikoma_") and callable(fn)}
+    # CKAN's tag schema names its length rule (default_tags_schema resolves validators by name):
+    # the plugin's validator of that name is the one it gets, without changing CKAN
+    validators["tag_length_validator"] = ikoma_tag_length
+    validators["tag_string_convert"] = ikoma_tag_string_convert
+    return validators

@@ -251,3 +251,38 @@ def inventory() -> list[dict[str, Any]]:
         "source": "; ".join(lic["source"] for lic in licenses()), "version": "see source per licence",
     })
     return items
+
+
+def resolve(name: str, text: str, loose_uri: Optional[bool] = None) -> Optional[str]:
+    """The one term lookup of the profile and the harvester: the stored value of the term `text`
+    names in vocabulary `name` — its URI (loosely spelt when `loose_uri`, by default when `text`
+    looks like one), value, label or alias; a free-text frequency (年1回, 随時) through the
+    normalisation table."""
+    text = str(text or "").strip()
+    if not text:
+        return None
+    term = vocabulary(name).find(text, loose_uri="://" in text if loose_uri is None else loose_uri)
+    if term is None and name == "frequencies":
+        term = normalize_frequency(text)
+    return term.value if term else None
+
+
+# ---------------------------------------------------------------- file formats
+
+_IANA_MEDIA_TYPE = re.compile(r"^https?://www\.iana\.org/assignments/media-types/(.+?)/?$", re.IGNORECASE)
+
+
+def media_type_of(text: str) -> str:
+    """The media type an IANA media-type URI names (text/csv), or the text itself."""
+    match = _IANA_MEDIA_TYPE.match(text.strip())
+    return match.group(1).lower() if match else text.strip()
+
+
+def file_type(text: str) -> Optional[Term]:
+    """The file_types term a format names, however a catalog spells it: its label (csv), a media
+    type (text/csv), an IANA media-type URI or an EU file-type URI. vocab/file_types.yaml is the
+    one table."""
+    if not text or not text.strip():
+        return None
+    types = vocabulary("file_types")
+    return types.find(text.strip(), loose_uri="://" in text) or types.lookup(media_type_of(text))

@@ -62,6 +62,8 @@ def _add_dataset(g: Graph, catalog: URIRef, d: dict[str, Any]) -> None:
         g.add((publisher, RDF.type, FOAF.Organization))
         g.add((publisher, FOAF.name, Literal(NAMES.get(d["publisher_code"], d["publisher_code"]))))
         g.add((publisher, DCT.identifier, Literal(d["publisher_code"])))
+    for standard in d.get("conforms_to", []):
+        g.add((ref, DCT.conformsTo, URIRef(standard)))
     if d.get("landing_page"):
         g.add((ref, DCAT.landingPage, URIRef(d["landing_page"])))
     if d.get("phone") or d.get("contact_url"):
@@ -81,7 +83,8 @@ def _add_dataset(g: Graph, catalog: URIRef, d: dict[str, Any]) -> None:
         g.add((dist, DCAT.accessURL, URIRef(url)))
         g.add((dist, DCAT.downloadURL, URIRef(url)))
         g.add((dist, DCT.title, Literal(title)))
-        g.add((dist, DCT.format, Literal(fmt)))
+        # a format may be given as an IANA media-type or EU file-type URI
+        g.add((dist, DCT.format, URIRef(fmt) if fmt.startswith("http") else Literal(fmt)))
 
 
 def catalog_pages(datasets: list[dict[str, Any]], per_page: int = 10, prefix: str = "catalog",

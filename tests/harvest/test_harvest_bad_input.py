@@ -125,8 +125,13 @@ def test_bad_datasets_are_reported_one_by_one_and_the_rest_import(catalog_server
     report = harvest(source["id"])
 
     assert report["stats"]["added"] == 5, report
-    errors = [e["message"] for errors in report["object_errors"].values() for e in errors["errors"]]
+    messages = [e["message"] for errors in report["object_errors"].values() for e in errors["errors"]]
+    errors = [m for m in messages if not m.startswith("[warning:")]
     assert len(errors) == 1 and errors[0].startswith("[duplicate_identifier]") and bilingual(errors[0].split("] ", 1)[1])
+    warnings = [m for m in messages if m.startswith("[warning:")]  # the policy: imported, and said so
+    # in both languages (the English one quotes the value as found, Japanese included)
+    assert all(" / the " in m or " / " in m and m.split(" / ", 1)[1][:8].isascii() for m in warnings), warnings
+    assert any("令和99年13月1日" in m for m in warnings) and any("[warning:markup]" in m for m in warnings)
     model.Session.remove()
     hits = {d["harvest_identity"]: d for d in call_action("package_search", q="*:*", rows=100)["results"]}
     second = hits["293423-ds-0002@293423"]

@@ -174,7 +174,8 @@ def test_ikomas_own_catalog_comes_back_field_for_field(live_server, ikoma_org, c
     other = call_action("organization_create", context={"user": sysadmin["name"]}, name="mirror", title="ミラー")
     source = make_source(f"{live_server}/catalog.ttl", name="self", org=other, owner="source")
     report = harvest(source["id"])
-    assert report["stats"]["added"] == 1 and report["stats"]["errored"] == 0, report
+    assert report["stats"]["added"] == 1 and report["stats"]["errored"] == 0, [
+        e["message"] for o in report["object_errors"].values() for e in o["errors"]]
     copy = next(iter(harvested("mirror").values()))
     copy = call_action("package_show", id=copy["id"])
     assert copy["harvest_identity"] == f"{original['id']}@292095"

@@ -109,3 +109,18 @@ def test_bad_times(value):
     with pytest.raises(JpValueError) as e:
         normalize_time(value)
     assert e.value.code == "time_format"
+
+
+@pytest.mark.parametrize("value", ["2023-02-30", "2024-13-01", "2023-02-30T09:00:00"])
+def test_date_of_refuses_what_is_only_shaped_like_a_date(value):
+    from ckanext.ikoma.jp.dates import date_of
+
+    with pytest.raises(JpValueError) as error:
+        date_of(value)
+    assert error.value.code == "date_invalid"
+
+
+def test_date_of_takes_the_day_of_a_date_time():
+    from ckanext.ikoma.jp.dates import date_of
+
+    assert date_of("2024-02-29T09:00:00+09:00") == "2024-02-29"

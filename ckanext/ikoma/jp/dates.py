@@ -89,7 +89,10 @@ def date_of(value: str) -> str:
     any spelling normalize_date accepts; JpValueError otherwise."""
     text = value.strip()
     if re.match(r"^\d{4}-\d{2}-\d{2}", text):
-        return text[:10]
+        try:  # shaped like a date is not enough: 2023-02-30 is none
+            return dt.date.fromisoformat(text[:10]).isoformat()
+        except ValueError:
+            raise JpValueError("date_invalid", value=text) from None
     return normalize_date(text)
 
 

@@ -14,8 +14,9 @@ from ckanext.harvest.model import (
 )
 
 from ckanext.ikoma.compat import extra_value
-from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME, error_kind
+from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME
 from ckanext.ikoma.harvesters.mapping import read_unmapped
+from ckanext.ikoma.harvesters.records import error_kind, is_warning
 
 # Error kinds as the harvester records them, with what a curator should read (ja, en).
 ERROR_KINDS = OrderedDict([
@@ -38,6 +39,9 @@ ERROR_KINDS = OrderedDict([
     ("validation", ("項目の値の誤り", "invalid values")),
     ("local_edit", ("職員の編集を保持", "local edits kept")),
     ("internal", ("内部エラー", "internal error")),
+    ("warning:value_left_out", ("取り込めず除いた値", "values left out")),
+    ("warning:value_invalid", ("正しくないため除いた値", "invalid values left out")),
+    ("warning:markup", ("マークアップを含む文字", "markup in text")),
     ("other", ("その他", "other")),
 ])
 
@@ -90,11 +94,12 @@ def job_counts(job: HarvestJob) -> dict[str, int]:
     return counts
 
 
-def job_errors(job: HarvestJob, include_private: bool = True) -> list[dict[str, Any]]:
-    """Errors grouped by kind: [{kind, label_ja, label_en, errors: [{message, dataset, package}]}];
-    without include_private, a private dataset is not named (its identity upstream still is)."""
+def job_errors(job: HarvestJob, include_private: bool = True, warnings: bool = False) -> list[dict[str, Any]]:
+    """Errors (or, with `warnings`, warnings) grouped by kind: [{kind, label_ja, label_en, errors:
+    [{message, dataset, package}]}]; without include_private, a private dataset is not named (its
+    identity upstream still is)."""
     groups: "OrderedDict[str, list]" = OrderedDict((kind, []) for kind in ERROR_KINDS)
-    for error in (model.Session.query(HarvestGatherError).filter(HarvestGatherError.harvest_job_id == job.id)
+    for error in ([] if warnings else model.Session.query(HarvestGatherError).filter(HarvestGatherError.harvest_job_id == job.id)
                   .order_by(HarvestGatherError.created)):
         groups.setdefault(error_kind(error.message), []).append(
             {"message": _message(error.message), "dataset": None, "package": None})
@@ -104,6 +109,8 @@ def job_errors(job: HarvestJob, include_private: bool = True) -> list[dict[str, 
             .outerjoin(model.Package, model.Package.id == HarvestObject.package_id)
             .filter(HarvestObject.harvest_job_id == job.id).order_by(HarvestObject.guid))
     for message, guid, package_name, private, state in rows:
+        if is_warning(message) != warnings:
+            continue
         shown = include_private or (not private and state == "active")
         groups.setdefault(error_kind(message), []).append(
             {"message": _message(message), "dataset": guid, "package": package_name if shown else None})
@@ -151,8 +158,41 @@ def source_status(source: HarvestSource, include_private: bool = True) -> dict[s
     datasets (a copy withdrawn upstream, or made private here) are named only with include_private."""
     status = source_summary(source)
     status["errors"] = job_errors(status["job"], include_private) if status["job"] else []
+    status["warnings"] = job_errors(status["job"], include_private, warnings=True) if status["job"] else []
     status["unmapped"] = unmapped_values(source.id, include_private)
+    status["withdrawn"] = withdrawn_datasets(source.id, include_private)
+    status["duplicates"] = job_duplicates(status["job"], include_private) if status["job"] else []
     return status
+
+
+def withdrawn_datasets(source_id: str, include_private: bool = True) -> list[dict[str, Any]]:
+    """The source's datasets withdrawn because they left its catalog: [{package, title, when}].
+    A withdrawn copy is private: named only with include_private."""
+    if not include_private:
+        return []
+    query = (model.Session.query(model.Package.name, model.Package.title)
+             .join(HarvestObject, HarvestObject.package_id == model.Package.id))
+    query, withdrawn = extra_value(query, model.Package, "harvest_withdrawn_at")
+    rows = (query.add_columns(withdrawn)
+            .filter(HarvestObject.harvest_source_id == source_id, withdrawn != "", model.Package.state == "active")
+            .distinct().order_by(model.Package.name))
+    return [{"package": name, "title": title, "when": when} for name, title, when in rows]
+
+
+def job_duplicates(job: HarvestJob, include_private: bool = True) -> list[dict[str, Any]]:
+    """The datasets of this job that another source's copy stands for: [{identity, package, title,
+    uri}] (uri: this source's URI of it)."""
+    uri = sa.orm.aliased(HarvestObjectExtra)
+    rows = (model.Session.query(HarvestObject.guid, model.Package.name, model.Package.title, model.Package.private,
+                                uri.value)
+            .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
+            .join(model.Package, model.Package.id == HarvestObjectExtra.value)
+            .outerjoin(uri, sa.and_(uri.harvest_object_id == HarvestObject.id, uri.key == "original_uri"))
+            .filter(HarvestObject.harvest_job_id == job.id, HarvestObjectExtra.key == "duplicate_of")
+            .order_by(HarvestObject.guid))
+    return [{"identity": guid, "package": name if include_private or not private else None,
+             "title": title if include_private or not private else guid, "uri": original or ""}
+            for guid, name, title, private, original in rows]
 
 
 def duplicates() -> list[dict[str, Any]]:
@@ -160,16 +200,22 @@ def duplicates() -> list[dict[str, Any]]:
     kept, and which sources' copies were left out."""
     latest = (model.Session.query(HarvestJob.source_id, sa.func.max(HarvestJob.created).label("created"))
               .group_by(HarvestJob.source_id).subquery())
-    rows = (model.Session.query(HarvestObject.guid, HarvestObjectExtra.value, HarvestObject.harvest_source_id)
+    uri = sa.orm.aliased(HarvestObjectExtra)
+    rows = (model.Session.query(HarvestObject.guid, HarvestObjectExtra.value, HarvestObject.harvest_source_id,
+                                uri.value)
             .join(HarvestObjectExtra, HarvestObjectExtra.harvest_object_id == HarvestObject.id)
+            .outerjoin(uri, sa.and_(uri.harvest_object_id == HarvestObject.id, uri.key == "original_uri"))
             .join(HarvestJob, HarvestJob.id == HarvestObject.harvest_job_id)
             .join(latest, sa.and_(latest.c.source_id == HarvestJob.source_id, latest.c.created == HarvestJob.created))
             .filter(HarvestObjectExtra.key == "duplicate_of").order_by(HarvestObject.guid))
     report: "OrderedDict[str, dict]" = OrderedDict()
-    for identity, package_id, source_id in rows:
-        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "left_out": []})
+    for identity, package_id, source_id, left_out_uri in rows:
+        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "kept_uri": "",
+                                             "left_out": [], "left_out_uris": []})
         package = model.Package.get(package_id)
         entry["package"] = package.name if package else package_id
+        entry["kept_uri"] = (package.extras or {}).get("harvest_original_uri", "") if package else ""
+        entry["left_out_uris"].append(left_out_uri or "")
         holder = (model.Session.query(HarvestObject.harvest_source_id)
                   .filter(HarvestObject.guid == identity, HarvestObject.current.is_(True)).first())
         entry["kept_from"] = _source_name(holder[0]) if holder else None

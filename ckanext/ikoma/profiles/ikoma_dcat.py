@@ -14,12 +14,12 @@ what it gets wrong for a Japanese catalog and adds the rest, both ways:
 - The contact point as a vCard with phone, e-mail and enquiry-form URL.
 """
 from __future__ import annotations
+from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Optional
+from typing import Any
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import Namespace
 
 import ckan.plugins.toolkit as toolkit
 from ckanext.dcat.profiles import EuropeanDCATAP3Profile
@@ -29,79 +29,16 @@ from ckanext.dcat.profiles.base import (
 from ckanext.dcat.utils import catalog_uri, resource_uri
 
 from ckanext.ikoma import vocabularies
-from ckanext.ikoma.jp.dates import date_of
-from ckanext.ikoma.jp.errors import JpValueError
 from ckanext.ikoma.helpers import ikoma_as_list as _as_list  # stored JSON lists
+from ckanext.ikoma.profiles.base import (  # noqa: F401 (standard_dataset_url, lg_code_url: public)
+    EN, IANA_CHARSETS, IANA_MEDIA_TYPES, IKOMA, JA, _date_literal, lg_code_url, standard_dataset_url,
+)
 from ckanext.ikoma.profiles.publishable import drop_unpublishable_iris, with_publishable_uris
-
-JA, EN = "ja", "en"
-IANA_MEDIA_TYPES = "https://www.iana.org/assignments/media-types/"
-IKOMA = Namespace("urn:ckanext-ikoma:")  # the few terms no standard vocabulary has (see README)
-STANDARD_URL = re.compile(r"/standard-datasets/(\d{1,2})/?$")
-LG_CODE = re.compile(r"(\d{6})$")
-IANA_CHARSETS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "shift_jis": "Shift_JIS"}
+from ckanext.ikoma.profiles.reading import IKOMA_FIELDS, IkomaDCATReading  # noqa: F401
 
 
-def _date_literal(value: Optional[str]) -> Optional[Literal]:
-    if not value:
-        return None
-    return Literal(value[:10], datatype=XSD.date) if re.match(r"^\d{4}-\d{2}-\d{2}$", value[:10]) else None
-
-
-def standard_dataset_url(number: str) -> str:
-    return f"{catalog_uri().rstrip('/')}/standard-datasets/{number}"
-
-
-def lg_code_url(code: str) -> str:
-    return f"{catalog_uri().rstrip('/')}/lg-codes/{code}"
-
-
-class IkomaDCATProfile(EuropeanDCATAP3Profile):
-
-    # ---------------------------------------------------------------- helpers
-
-    def _set(self, subject, predicate, *objects) -> None:
-        """Replace every object of (subject, predicate) by `objects` (None values skipped)."""
-        for old in list(self.g.objects(subject, predicate)):
-            self.g.remove((subject, predicate, old))
-            if isinstance(old, BNode):
-                self._remove_node(old)
-        for obj in objects:
-            if obj is not None:
-                self.g.add((subject, predicate, obj))
-
-    def _remove_node(self, node) -> None:
-        for p, o in list(self.g.predicate_objects(node)):
-            self.g.remove((node, p, o))
-            if isinstance(o, BNode):
-                self._remove_node(o)
-
-    def _bilingual(self, subject, predicate, ja: Optional[str], en: Optional[str]) -> None:
-        self._set(subject, predicate,
-                  Literal(ja, lang=JA) if ja else None, Literal(en, lang=EN) if en else None)
-
-    def _by_language(self, subject, predicate) -> dict[str, list[str]]:
-        """Literals by language; untagged ones (common in other catalogs) count as Japanese."""
-        out: dict[str, list[str]] = {}
-        for obj in self.g.objects(subject, predicate):
-            if isinstance(obj, Literal):
-                out.setdefault(obj.language or JA, []).append(str(obj))
-        return out
-
-    def _first(self, subject, predicate, lang: str) -> str:
-        values = self._by_language(subject, predicate).get(lang) or []
-        return values[0] if values else ""
-
-    @staticmethod
-    def _term_uri(vocabulary: str, value: Optional[str]) -> Optional[URIRef]:
-        term = vocabularies.vocabulary(vocabulary).get(value) if value else None
-        return URIRef(term.uri) if term and term.uri else None
-
-    @staticmethod
-    def _term_value(vocabulary: str, node) -> Optional[str]:
-        """The stored value of a vocabulary term given as a URI, a label or an alias."""
-        term = vocabularies.vocabulary(vocabulary).find(str(node), loose_uri=isinstance(node, URIRef))
-        return term.value if term else None
+class IkomaDCATProfile(IkomaDCATReading, EuropeanDCATAP3Profile):
+    """Ikoma's DCAT-GoJ profile: the writing side here, the reading side in IkomaDCATReading."""
 
     def _organization(self, dataset_dict: dict[str, Any]) -> dict[str, Any]:
         """The publisher with its extras (package dicts carry only its core fields). Looked up once
@@ -159,7 +96,8 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         self._set(dataset_ref, DCT.language, *(self._term_uri("languages", v) for v in _as_list(d.get("language"))))
         self._graph_themes(d, dataset_ref)
         self._set(dataset_ref, DCT.conformsTo,
-                  URIRef(standard_dataset_url(d["conforms_to"])) if d.get("conforms_to") else None)
+                  URIRef(standard_dataset_url(d["conforms_to"])) if d.get("conforms_to") else None,
+                  *self._kept_as_found(d, "conforms_to"))
         # DCAT-AP puts licences on distributions only; DCAT 2 allows one on the dataset too, and
         # it keeps the dataset's own licence when every distribution has another
         self._set(dataset_ref, DCT.license, self._term_uri("licenses", d.get("license_id")))
@@ -197,8 +135,14 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
         if d.get("harvested_at"):
             self._set(dataset_ref, IKOMA.harvestedAt, Literal(d["harvested_at"], datatype=XSD.dateTime))
 
-    def _first_object(self, subject, predicate):
-        return next(iter(self.g.objects(subject, predicate)), None)
+    @staticmethod
+    def _kept_as_found(d, key: str) -> list[URIRef]:
+        """URIs a harvested dataset's source gave that Ikoma has no term for (a foreign standard in
+        dct:conformsTo): published back as they are, never lost. Unsafe IRIs are swept after."""
+        from ckanext.ikoma.harvesters.mapping import read_unmapped
+
+        values = read_unmapped(d.get("harvest_unmapped")).get(key) or []
+        return [URIRef(v) for v in values if isinstance(v, str) and v.startswith(("http://", "https://"))]
 
     def _graph_publisher(self, d, dataset_ref) -> None:
         org = self._organization(d)
@@ -344,207 +288,3 @@ class IkomaDCATProfile(EuropeanDCATAP3Profile):
             self.g.add((publisher, RDF.type, FOAF.Organization))
             self.g.add((publisher, FOAF.name, Literal(government.full_name, lang=JA)))
             self.g.add((publisher, DCT.identifier, Literal(code)))
-
-    # ---------------------------------------------------------------- graph → dataset
-
-    def parse_dataset(self, dataset_dict, dataset_ref):
-        dataset_dict = super().parse_dataset(dataset_dict, dataset_ref)
-        d = dataset_dict
-        d["title"] = self._first(dataset_ref, DCT.title, JA) or d.get("title", "")
-        d["title_en"] = self._first(dataset_ref, DCT.title, EN)
-        d["notes"] = self._first(dataset_ref, DCT.description, JA) or d.get("notes", "")
-        d["notes_en"] = self._first(dataset_ref, DCT.description, EN)
-        keywords = self._by_language(dataset_ref, DCAT.keyword)
-        d["tags"] = [{"name": k} for k in keywords.get(JA, [])]
-        d["keywords_en"] = ",".join(keywords.get(EN, []))
-
-        self._unmapped = {}
-        self._parse_contact(d, dataset_ref)
-        d["spatial_lg_codes"] = self._parse_spatial(dataset_ref)
-        d["frequency"] = self._parse_frequency(dataset_ref)
-        d["access_rights"] = self._first_term("access_rights", self._labels_or_uris(dataset_ref, DCT.accessRights))
-        self._note_unmapped("access_rights", d["access_rights"], self._labels_or_uris(dataset_ref, DCT.accessRights))
-        d["language"] = self._terms("languages", self.g.objects(dataset_ref, DCT.language))
-        d["theme"] = self._parse_themes(dataset_ref)
-        d["conforms_to"] = self._standard_number(self.g.objects(dataset_ref, DCT.conformsTo))
-        d["issued"] = self._date_value(dataset_ref, DCT.issued, "issued")
-        d["modified"] = self._date_value(dataset_ref, DCT.modified, "modified")
-        d["temporal"] = self._parse_temporal(dataset_ref)
-        creator = self._first_object(dataset_ref, DCT.creator)
-        d["creator"] = self._first(creator, FOAF.name, JA) if creator is not None else ""
-        provenance = self._first_object(dataset_ref, DCT.provenance)
-        d["provenance"] = (self._first(provenance, RDFS.label, JA) if isinstance(provenance, (BNode, URIRef))
-                           else str(provenance or ""))
-        self._parse_publisher(d, dataset_ref)
-        source = self._first_object(dataset_ref, DCT.source)
-        if isinstance(source, URIRef):
-            d["ikoma_source"] = str(source)  # the origin, when this catalog harvested it from another
-        license_id = self._first_term("licenses", self._labels_or_uris(dataset_ref, DCT.license))
-        if license_id:
-            d["license_id"] = license_id
-        else:  # the stock parser's guess is a URI or a name, not one of our licence ids
-            self._note_unmapped("license_id", "", self._labels_or_uris(dataset_ref, DCT.license))
-            d.pop("license_id", None)
-
-        resources = d.get("resources", [])
-        positions = []
-        for distribution, resource in zip(self._distributions(dataset_ref), resources):
-            self._parse_distribution(d, resource, distribution)
-            position = self._object_value_int(distribution, SCHEMA.position)
-            positions.append(position if position is not None else len(resources))
-        d["resources"] = [r for _, r in sorted(zip(positions, resources), key=lambda pr: pr[0])]
-        # the stock profile keeps some values as extras our schema has fields for
-        d["extras"] = [e for e in d.get("extras", []) if e["key"] not in IKOMA_FIELDS
-                       and not e["key"].startswith("publisher_")]  # the publisher is ikoma_publisher
-        if self._object_value(dataset_ref, FOAF.homepage) == "":  # the stock parser's stand-in: our own site
-            d["extras"] = [e for e in d["extras"] if e["key"] != "homepage"]
-        # Values this catalog has but the Ikoma schema cannot take: kept for the harvester to
-        # store and report, never silently dropped ({field: [values as found]}).
-        d["ikoma_unmapped"] = self._unmapped
-        return d
-
-    def _note_unmapped(self, key: str, mapped, nodes: Iterable) -> None:
-        if mapped:
-            return
-        found = [str(n) for n in nodes if str(n).strip()]
-        if found:
-            self._unmapped.setdefault(key, []).extend(dict.fromkeys(found))
-
-    def _parse_frequency(self, dataset_ref) -> str:
-        """A frequency URI or label; free text such as 年1回 or 毎月更新 through the normalisation table."""
-        nodes = self._labels_or_uris(dataset_ref, DCT.accrualPeriodicity)
-        value = self._first_term("frequencies", nodes)
-        if not value:
-            term = next(filter(None, (vocabularies.normalize_frequency(str(n)) for n in nodes)), None)
-            value = term.value if term else ""
-        self._note_unmapped("frequency", value, nodes)
-        return value
-
-    def _labels_or_uris(self, subject, predicate) -> list:
-        out = []
-        for obj in self.g.objects(subject, predicate):
-            out.append(obj)
-            out.extend(self.g.objects(obj, RDFS.label))
-        return out
-
-    def _first_term(self, vocabulary: str, nodes: Iterable) -> str:
-        for node in nodes:
-            value = self._term_value(vocabulary, node)
-            if value:
-                return value
-        return ""
-
-    def _terms(self, vocabulary: str, nodes: Iterable) -> list[str]:
-        """Values in vocabulary order, as the validators store them (RDF keeps no order)."""
-        values = {self._term_value(vocabulary, node) for node in nodes}
-        return [t.value for t in vocabularies.vocabulary(vocabulary) if t.value in values]
-
-    @staticmethod
-    def _standard_number(nodes: Iterable) -> str:
-        for node in nodes:
-            match = STANDARD_URL.search(str(node))
-            if match:
-                return match.group(1).zfill(2)
-        return ""
-
-    def _date_value(self, subject, predicate, key: Optional[str] = None) -> str:
-        """YYYY-MM-DD from an ISO date or date-time, or from 和暦 and other Japanese spellings
-        (令和6年4月1日, 2024/4/1); what is not a date is noted as unmapped under `key`."""
-        value = (self._object_value(subject, predicate) or "").strip()
-        if value:
-            try:
-                return date_of(value)
-            except JpValueError:
-                if key:
-                    self._unmapped.setdefault(key, []).append(value)
-        return ""
-
-    def _parse_contact(self, d, dataset_ref) -> None:
-        card = self._first_object(dataset_ref, DCAT.contactPoint)
-        d.update(contact_name="", contact_department="", contact_phone="", contact_email="", contact_url="")
-        if card is None:
-            return
-        d["contact_name"] = self._first(card, VCARD.fn, JA)
-        d["contact_department"] = self._first(card, VCARD["organization-unit"], JA)
-        phone = self._object_value(card, VCARD.note) or self._object_value(card, VCARD.hasTelephone)
-        d["contact_phone"] = phone[4:] if phone.startswith("tel:") else phone
-        email = self._object_value(card, VCARD.hasEmail)
-        d["contact_email"] = email[7:] if email.startswith("mailto:") else email
-        d["contact_url"] = self._object_value(card, VCARD.hasURL)
-
-    def _parse_spatial(self, dataset_ref) -> list[str]:
-        codes = []
-        for location in self.g.objects(dataset_ref, DCT.spatial):
-            code = self._object_value(location, DCT.identifier) if not isinstance(location, Literal) else ""
-            match = LG_CODE.search(code or str(location))
-            if match and match.group(1) not in codes:
-                codes.append(match.group(1))
-        return sorted(codes)
-
-    def _parse_themes(self, dataset_ref) -> list[str]:
-        themes = vocabularies.vocabulary("themes")
-        values, eu_only = [], []
-        for node in self.g.objects(dataset_ref, DCAT.theme):
-            notation = self._object_value(node, SKOS.notation) if not isinstance(node, Literal) else ""
-            if not notation and str(node).startswith(str(IKOMA["theme:"])):
-                notation = str(node)[len(str(IKOMA["theme:"])):]
-            if notation and themes.get(notation):
-                values.append(notation)
-            else:
-                value = self._term_value("themes", node)
-                if value:
-                    eu_only.append(value)
-        if not values:  # another catalog with EU themes only: the first theme of that EU code
-            values = eu_only
-        return [t.value for t in themes if t.value in values]
-
-    def _parse_temporal(self, dataset_ref) -> str:
-        period = self._first_object(dataset_ref, DCT.temporal)
-        if period is None:
-            return ""
-        start = self._date_value(period, DCAT.startDate)
-        end = self._date_value(period, DCAT.endDate)
-        return f"{start}/{end}" if start and end else ""
-
-    def _parse_publisher(self, d, dataset_ref) -> None:
-        """What the harvester needs to pick the local organization: the publisher's code and names."""
-        publisher = self._first_object(dataset_ref, DCT.publisher)
-        if publisher is None:
-            return
-        d["ikoma_publisher"] = {
-            "uri": str(publisher) if isinstance(publisher, URIRef) else "",
-            "lg_code": self._object_value(publisher, DCT.identifier),
-            "name": self._first(publisher, FOAF.name, JA),
-            "name_en": self._first(publisher, FOAF.name, EN),
-        }
-
-    def _parse_distribution(self, d, resource, distribution) -> None:
-        resource["name"] = self._first(distribution, DCT.title, JA) or resource.get("name", "")
-        resource["name_en"] = self._first(distribution, DCT.title, EN)
-        resource["description"] = self._first(distribution, DCT.description, JA) or resource.get("description", "")
-        resource["description_en"] = self._first(distribution, DCT.description, EN)
-        media_type = self._object_value(distribution, DCAT.mediaType)
-        if media_type:
-            resource["mimetype"] = media_type.replace(IANA_MEDIA_TYPES, "")
-        resource["status"] = self._first_term("statuses", self._labels_or_uris(distribution, ADMS.status))
-        resource["language"] = self._terms("languages", self.g.objects(distribution, DCT.language))
-        own_license = self._object_value(distribution, IKOMA.ownLicense) == "true"
-        license_id = self._first_term("licenses", self._labels_or_uris(distribution, DCT.license))
-        resource["license"] = license_id if own_license else ""
-        resource["conforms_to"] = self._standard_number(self.g.objects(distribution, DCT.conformsTo))
-        resource["issued"] = self._date_value(distribution, DCT.issued)
-        resource["modified"] = self._date_value(distribution, DCT.modified)
-        charset = self._object_value(distribution, CNT.characterEncoding).lower()
-        bom = self._object_value(distribution, IKOMA.byteOrderMark) == "true"
-        resource["character_encoding"] = (
-            "utf-8-sig" if charset == "utf-8" and bom else
-            self._term_value("character_encodings", charset) or "" if charset else "")
-        for key in ("issued", "modified"):  # the stock parser's datetime spellings
-            resource.pop(f"{key}_datetime", None)
-
-
-IKOMA_FIELDS = {
-    "title_en", "notes_en", "keywords_en", "theme", "creator", "contact_name", "contact_department",
-    "contact_phone", "contact_email", "contact_url", "spatial_lg_codes", "temporal", "issued",
-    "modified", "frequency", "language", "access_rights", "conforms_to", "provenance",
-}
