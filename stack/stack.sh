@@ -157,10 +157,18 @@ start_redis() {
 solr_ready() { curl -fsS "http://127.0.0.1:$SOLR_PORT/solr/$SOLR_CORE/select?q=*:*&rows=0" >/dev/null 2>&1; }
 
 start_solr() {
-  local home="$STATE/solr"
+  local home="$STATE/solr" want
+  want="$(cd "$ROOT/stack/solr/configset/$SOLR_CORE/conf" && find . -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-16)"
+  if [ "$(cat "$home/configset.sha" 2>/dev/null)" != "$want" ]; then
+    # another configset: field types may have changed, and Lucene refuses documents whose fields
+    # disagree with the segments already written, so the index starts empty (sites reindex)
+    stop_pidfile Solr "$RUN/solr.pid"
+    rm -rf "$home/$SOLR_CORE/data"
+  fi
   if pid_alive "$RUN/solr.pid" && solr_ready; then return; fi
   # The configset in the repo is the source of truth; the index lives beside it in .stack/.
   mkdir -p "$home/$SOLR_CORE/conf" "$LOGS"
+  echo "$want" >"$home/configset.sha"
   cp "$ROOT/stack/solr/configset/solr.xml" "$home/solr.xml"
   cp "$ROOT/stack/solr/configset/$SOLR_CORE/core.properties" "$home/$SOLR_CORE/core.properties"
   cp -r "$ROOT/stack/solr/configset/$SOLR_CORE/conf/." "$home/$SOLR_CORE/conf/"

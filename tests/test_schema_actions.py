@@ -222,3 +222,18 @@ def test_latitude_validator_is_registered_for_ckan_schemas():
     assert data == {"lat": "34.69", "lng": "135.70"} and not errors
     data, errors = validate({"lat": "-34.69", "lng": "200"}, schema, {})
     assert "緯度" in errors["lat"][0] and "経度" in errors["lng"][0]
+
+
+@pytest.mark.parametrize("number, tag", [("15", "食品等営業許可・届出"), ("04", "地域・年齢別人口")])
+def test_declaring_a_standard_whose_tag_has_a_middle_dot(create_dataset, number, tag):
+    """Declaring 15 or 04 adds the standard's own tag, which has a 「・」: CKAN's tag characters
+    refused it, so the dataset could not be saved at all."""
+    dataset = create_dataset(conforms_to=number, tag_string="防災")
+    assert tag in {t["name"] for t in dataset["tags"]}
+
+
+def test_tags_still_refuse_markup(create_dataset):
+    with pytest.raises(toolkit.ValidationError) as caught:
+        create_dataset(tag_string="防災,<b>")
+    message = json.dumps(caught.value.error_dict, ensure_ascii=False)
+    assert "使えない文字" in message

@@ -329,6 +329,18 @@ def ikoma_tag_length(value, context):
     return value
 
 
+# CKAN's tag characters (letters, digits, space, - _ .) and the Japanese middle dot and full-width
+# parentheses: two standard datasets' own tags (地域・年齢別人口, 食品等営業許可・届出) have a 「・」
+_TAG_CHARACTERS = re.compile(r"^[\w \-.・（）]*$")
+
+
+def ikoma_tag_name(value, context):
+    """CKAN's tag character rule, with ・ and （） allowed."""
+    if not _TAG_CHARACTERS.match(value):
+        raise toolkit.Invalid(error_text(JpValueError("tag_characters", value=value)))
+    return value
+
+
 def ikoma_tag_string_convert(key, data, errors, context):
     """CKAN's tag_string_convert (a comma-separated string into tags), with ikoma_tag_length."""
     value = data[key]
@@ -336,10 +348,9 @@ def ikoma_tag_string_convert(key, data, errors, context):
     current = max([int(k[1]) for k in data if len(k) == 3 and k[0] == "tags"] + [-1])
     for number, tag in enumerate(tags, current + 1):
         data[("tags", number, "name")] = tag
-    tag_name_validator = toolkit.get_validator("tag_name_validator")
     for tag in tags:
         ikoma_tag_length(tag, context)
-        tag_name_validator(tag, context)
+        ikoma_tag_name(tag, context)
 
 
 def all_validators() -> dict[str, Callable]:
@@ -348,4 +359,5 @@ def all_validators() -> dict[str, Callable]:
     # the plugin's validator of that name is the one it gets, without changing CKAN
     validators["tag_length_validator"] = ikoma_tag_length
     validators["tag_string_convert"] = ikoma_tag_string_convert
+    validators["tag_name_validator"] = ikoma_tag_name
     return validators
