@@ -105,7 +105,7 @@ def test_neighbours_date_in_the_locale_format(app, sysadmin, clean_db):
                          source_type="ikoma_dcat", owner_org=org["id"], frequency="MANUAL")
     call_action("harvest_job_create", context={"user": sysadmin["name"]}, source_id=source["id"])
     japanese = app.get("/neighbours").body
-    assert re.search(r"\d{4}/\d{2}/\d{2} \d{1,2}:\d{2}", japanese), "no ja date"
+    assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{1,2}:\d{2}", japanese), "no ja date"
     assert not re.search(r"\d+月 \d+, \d{4}", japanese)
     english = app.get("/en/neighbours").body
     assert re.search(r"[A-Z][a-z]{2} \d{1,2}, \d{4}", english)

@@ -63,10 +63,31 @@ def _core_get_translated(data_dict, field):
     return core(data_dict, field)
 
 
+def locale_datetime(value: Any, with_time: bool = True) -> str:
+    """A date (and time) in the UI's locale: 2026年12月2日 13:15 / Dec 2, 2026 13:15 (core's
+    render_datetime gives 「12月 2, 2026, 07:43」 in Japanese). Naive values are UTC, as CKAN
+    stores them; shown in ckan.display_timezone. The one date rule of the extension's pages."""
+    from babel.dates import format_skeleton, format_time
+
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    value = value.astimezone(toolkit.h.get_display_timezone())
+    locale = "en" if str(toolkit.h.lang() or "ja").startswith("en") else "ja"
+    text = format_skeleton("yMMMd", value, locale=locale)
+    return f"{text} {format_time(value, 'H:mm', locale=locale)}" if with_time else text
+
+
 @toolkit.chained_helper
 def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, with_seconds=False):
-    """With hours and no explicit format, core renders the English pattern 'MMMM d, YYYY, HH:mm'
-    in every locale (「12月 2, 2026, 07:43」); use the locale's own medium date and short time."""
+    """Core's pattern with hours is English in every locale: with hours and no explicit format,
+    the extension's locale rule instead."""
     if date_format or not with_hours or with_seconds:
         return next_helper(datetime_, date_format, with_hours, with_seconds)
     value = datetime_
@@ -77,11 +98,7 @@ def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, 
             return ""
     if not isinstance(value, dt.datetime):
         return next_helper(datetime_, date_format, with_hours, with_seconds)
-    from flask_babel import format_date, format_time
-
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)  # CKAN stores UTC without a zone
-    return f"{format_date(value, 'medium')} {format_time(value, 'short')}"
+    return locale_datetime(value)
 
 
 def facet_labels(search_results: dict[str, Any], labels: dict[str, dict[str, str]]) -> dict[str, Any]:

@@ -54,26 +54,9 @@ def ikoma_harvest_raw_values(pkg: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def ikoma_datetime(value: Any, with_time: bool = True) -> str:
-    """A date (and time) in the UI's locale: 2026年12月2日 13:15 / Dec 2, 2026 13:15 (CKAN's
-    render_datetime gives 「12月 2, 2026」 in Japanese). Naive values are UTC, as CKAN stores them;
-    shown in ckan.display_timezone."""
-    import datetime as dt
+    from ckanext.ikoma.bilingual import locale_datetime
 
-    from babel.dates import format_skeleton, format_time
-
-    if not value:
-        return ""
-    if isinstance(value, str):
-        try:
-            value = dt.datetime.fromisoformat(value)
-        except ValueError:
-            return value
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    value = value.astimezone(toolkit.h.get_display_timezone())
-    locale = "en" if str(toolkit.h.lang() or "ja").startswith("en") else "ja"
-    text = format_skeleton("yMMMd", value, locale=locale)
-    return f"{text} {format_time(value, 'H:mm', locale=locale)}" if with_time else text
+    return locale_datetime(value, with_time)
 
 
 def ikoma_safe_url(value: Any) -> str:
