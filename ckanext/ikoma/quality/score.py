@@ -4,6 +4,7 @@ conformance of the validation reports; one row per dataset per day, kept so scor
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 from typing import Callable, Optional
@@ -33,6 +34,12 @@ def _digest(data: bytes) -> str:
     return hashlib.sha1(data).hexdigest()  # a cache key, not a security boundary
 
 
+@functools.lru_cache(maxsize=1)
+def _shapes_digest() -> str:
+    with open(SHAPES, "rb") as f:  # read once per process, not once per batch
+        return _digest(f.read())
+
+
 def _failing_shapes(datasets: list[dict]) -> set[str]:
     """Ids of those datasets whose graph has a SHACL violation. A verdict is remembered by the
     content of the dataset's graph and of the shapes, so a nightly run checks only the graphs
@@ -42,7 +49,7 @@ def _failing_shapes(datasets: list[dict]) -> set[str]:
     redis = connect_to_redis()
     graphs = {k: (v if isinstance(v, bytes) else v.encode())
               for k, v in catalog.dataset_ntriples(datasets, catalog.generation()).items()}
-    shapes = _digest(open(SHAPES, "rb").read())
+    shapes = _shapes_digest()
     keys = {k: _SHAPES_VERDICT.format(shapes=shapes, graph=_digest(nt)) for k, nt in graphs.items()}
     known = dict(zip(keys, redis.mget(list(keys.values())))) if keys else {}
     failing = {k for k, verdict in known.items() if verdict == b"0"}

@@ -109,11 +109,11 @@ def statistics_source_urls() -> list[str]:
     return urls
 
 
-def _filter_query(filters: Filters, themes: list[vocabularies.Term], with_theme: bool = True) -> str:
+def _filter_query(filters: Filters, themes: list[vocabularies.Term], sources: list[str],
+                  with_theme: bool = True) -> str:
     selected = [filters.theme] if with_theme and filters.theme else [t.value for t in themes]
     scope = f"{THEMES}:(" + " OR ".join(f'"{solr_phrase(t)}"' for t in selected) + ")"
     if not (with_theme and filters.theme):
-        sources = statistics_source_urls()
         if sources:
             scope += " OR harvest_source_url:(" + " OR ".join(f'"{solr_phrase(u)}"' for u in sources) + ")"
     fq = ["+dataset_type:dataset", f"+({scope})"]
@@ -132,9 +132,10 @@ def _search(fq: str, **params: Any) -> dict[str, Any]:
 
 def statistics(filters: Filters = Filters(), lang: str = "ja") -> Statistics:
     themes = statistics_themes()
-    result = _search(_filter_query(filters, themes), rows=PAGE_SIZE, start=(filters.page - 1) * PAGE_SIZE,
+    sources = statistics_source_urls()  # one read for both searches
+    result = _search(_filter_query(filters, themes, sources), rows=PAGE_SIZE, start=(filters.page - 1) * PAGE_SIZE,
                      sort="metadata_modified desc")
-    facets = _search(_filter_query(filters, themes, with_theme=False), rows=0, **{
+    facets = _search(_filter_query(filters, themes, sources, with_theme=False), rows=0, **{
         "facet.field": f'["{THEMES}"]', "facet.limit": -1})["facets"].get(THEMES, {})
     governments = vocabularies.local_governments()
     frequencies = vocabularies.vocabulary("frequencies")
