@@ -54,7 +54,7 @@ bench: ## run the benchmarks under bench/ (baselines in their own venv, .venv-be
 clean: ## remove build output (keeps .venv and .stack; `make stack-stop` first to stop services)
 	rm -rf build dist *.egg-info
 
-i18n: ## extract the extension's messages, update and compile the ja catalogue (ckanext/ikoma/i18n)
+i18n: ## extract the extension's messages, update and compile every catalogue in ckanext/ikoma/i18n (ja, zh_Hans_CN, ko_KR); docs/translation.md
 	$(VENV)/bin/pybabel extract -F babel.cfg -o ckanext/ikoma/i18n/ckanext-ikoma.pot --project ckanext-ikoma ckanext
 	$(VENV)/bin/pybabel update -D ckanext-ikoma -i ckanext/ikoma/i18n/ckanext-ikoma.pot -d ckanext/ikoma/i18n
 	$(VENV)/bin/pybabel compile -D ckanext-ikoma -d ckanext/ikoma/i18n

@@ -1,5 +1,5 @@
 """Issue 14, found by search engines: schema.org Dataset JSON-LD on dataset pages, a paged sitemap
-of public datasets only, canonical and hreflang links between the ja and en pages. Each test parses
+of public datasets only, canonical and hreflang links between the ja, en, zh and ko pages. Each test parses
 what the site serves."""
 import json
 import re
@@ -63,6 +63,8 @@ def test_sitemap_lists_public_datasets_only(app, clean_index, create_dataset, sy
         urls += [loc.text for loc in tree.iter(SM + "loc")]
         alternates = {link.get("hreflang"): link.get("href") for link in tree.iter(XHTML + "link")}
         assert alternates["en"].endswith("/en/dataset/public-one")
+        assert alternates["zh-Hans"].endswith("/zh_Hans_CN/dataset/public-one")
+        assert alternates["ko"].endswith("/ko_KR/dataset/public-one")
     assert urls == ["http://test.ckan.net/dataset/public-one"]
     assert app.get("/sitemap-datasets-2.xml").status_code == 404
 
@@ -86,15 +88,18 @@ def test_sitemap_is_paged(app, clean_index, create_dataset, monkeypatch):
     ("/dataset/ikoma-aed", "http://test.ckan.net/dataset/ikoma-aed"),
     ("/en/dataset/ikoma-aed", "http://test.ckan.net/en/dataset/ikoma-aed"),
     ("/en/standard-datasets/13", "http://test.ckan.net/en/standard-datasets/13"),
+    ("/ko_KR/dataset/ikoma-aed", "http://test.ckan.net/ko_KR/dataset/ikoma-aed"),
+    ("/zh_Hans_CN/neighbours/", "http://test.ckan.net/zh_Hans_CN/neighbours/"),
 ])
 def test_canonical_and_hreflang_links(app, create_dataset, path, canonical):
     create_dataset()
     page = app.get(path).body
     assert re.findall(r'<link rel="canonical" href="([^"]+)"', page) == [canonical]
     alternates = dict(re.findall(r'<link rel="alternate" hreflang="([^"]+)" href="([^"]+)"', page))
-    tail = canonical.replace("http://test.ckan.net", "").replace("/en/", "/", 1)
+    tail = re.sub(r"^/(en|ko_KR|zh_Hans_CN)/", "/", canonical.replace("http://test.ckan.net", ""))
     assert alternates == {"ja": "http://test.ckan.net" + tail, "en": "http://test.ckan.net/en" + tail,
-                          "x-default": "http://test.ckan.net" + tail}
+                          "zh-Hans": "http://test.ckan.net/zh_Hans_CN" + tail,
+                          "ko": "http://test.ckan.net/ko_KR" + tail, "x-default": "http://test.ckan.net" + tail}
 
 
 def test_robots_txt_names_the_sitemap(app, clean_db):

@@ -8,18 +8,21 @@ from typing import Any, Optional
 
 import ckan.plugins.toolkit as toolkit
 
+from ckanext.ikoma.vocabularies import text_language
+
 # Fields whose English version is a field of its own (schemas/dataset.yaml, resource fields).
 ENGLISH_FIELDS = {"title": "title_en", "notes": "notes_en", "name": "name_en", "description": "description_en"}
 
 
 def ui_language() -> Optional[str]:
-    """'ja' or 'en' on a web page; None for the API and outside a request (both languages)."""
+    """'ja' or 'en' on a web page (English in the zh_Hans_CN and ko_KR UIs too); None for the API
+    and outside a request (both languages)."""
     from flask import has_request_context, request
 
     if not has_request_context() or request.blueprint == "api":
         return None
     try:
-        return "en" if (toolkit.h.lang() or "ja").startswith("en") else "ja"
+        return text_language(toolkit.h.lang())
     except Exception:  # a request without CKAN's i18n set up (e.g. a bare test request)
         return None
 
@@ -79,7 +82,7 @@ def locale_datetime(value: Any, with_time: bool = True) -> str:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.timezone.utc)
     value = value.astimezone(toolkit.h.get_display_timezone())
-    locale = "en" if str(toolkit.h.lang() or "ja").startswith("en") else "ja"
+    locale = str(toolkit.h.lang() or "ja")  # Babel knows every locale CKAN offers (zh_Hans_CN, ko_KR)
     text = format_skeleton("yMMMd", value, locale=locale)
     return f"{text} {format_time(value, 'H:mm', locale=locale)}" if with_time else text
 
@@ -101,6 +104,27 @@ def render_datetime(next_helper, datetime_, date_format=None, with_hours=False, 
     return locale_datetime(value)
 
 
+@toolkit.chained_helper
+def scheming_language_text(next_helper, text, prefer_lang=None):
+    """Schema labels are {ja, en}: scheming falls back to the default locale (ja) for a UI language
+    they lack; the zh_Hans_CN and ko_KR UIs read the English label instead."""
+    if prefer_lang is None and isinstance(text, dict):
+        lang = ui_language()
+        if lang and toolkit.h.lang() not in text:
+            prefer_lang = lang
+    return next_helper(text, prefer_lang)
+
+
+@toolkit.chained_helper
+def scheming_choices_label(next_helper, choices, value):
+    """The same for a choice's label, which scheming looks up without going through the helper."""
+    label = next((c.get("label") for c in choices or () if c.get("value") == value), None)
+    lang = ui_language()
+    if lang and isinstance(label, dict) and toolkit.h.lang() not in label and label.get(lang):
+        return label[lang]
+    return next_helper(choices, value)
+
+
 def facet_labels(search_results: dict[str, Any], labels: dict[str, dict[str, str]]) -> dict[str, Any]:
     """Facet items whose indexed value is bilingual shown in the UI's language."""
     lang = ui_language()
@@ -116,4 +140,5 @@ def facet_labels(search_results: dict[str, Any], labels: dict[str, dict[str, str
 
 def all_helpers() -> dict[str, Any]:
     return {"get_translated": get_translated, "dataset_display_name": dataset_display_name,
-            "render_datetime": render_datetime, "ikoma_in_ui_language": in_ui_language}
+            "render_datetime": render_datetime, "ikoma_in_ui_language": in_ui_language,
+            "scheming_language_text": scheming_language_text, "scheming_choices_label": scheming_choices_label}

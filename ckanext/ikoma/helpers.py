@@ -30,6 +30,11 @@ def _lang() -> str:
         return toolkit.config.get("ckan.locale_default") or "ja"
 
 
+def ikoma_text_language() -> str:
+    """'ja' or 'en': which half of the ja/en data a page shows (English in the zh and ko UIs)."""
+    return vocabularies.text_language(_lang())
+
+
 def ikoma_vocabulary_label(name: str, value: Optional[str]) -> str:
     term = vocabularies.vocabulary(name).get(value) if value else None
     return term.label(_lang()) if term else (value or "")
@@ -110,7 +115,7 @@ def ikoma_message(code: str, **params: Any) -> str:
     """A text of the one message catalogue (jp/messages.yaml) in the page's language."""
     from ckanext.ikoma.jp.errors import message
 
-    return message(code, "en" if _lang().startswith("en") else "ja", **params)
+    return message(code, ikoma_text_language(), **params)
 
 
 def ikoma_percent(value: Optional[float]) -> str:
@@ -141,7 +146,7 @@ def ikoma_quality_rating_label(rating: Optional[str]) -> str:
     term = next((r for r in definitions()["ratings"] if r["value"] == rating), None)
     if term is None:
         return ""
-    return term["en"] if toolkit.h.lang() == "en" else term["ja"]
+    return term[ikoma_text_language()]
 
 
 def ikoma_imi_available(resource_id: str) -> bool:

@@ -1,5 +1,6 @@
 """For search engines: a paged sitemap of the public datasets and the pages of the extension, and
-the canonical and hreflang links between the Japanese (unprefixed) and English (/en/) pages."""
+the canonical and hreflang links between the Japanese (unprefixed) page and its English (/en/),
+Simplified Chinese (/zh_Hans_CN/) and Korean (/ko_KR/) versions."""
 from __future__ import annotations
 
 from typing import Any
@@ -17,9 +18,14 @@ SITEMAP_NS = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="h
 sitemap_blueprint = Blueprint("ikoma_sitemap", __name__)
 
 
+# CKAN's locale -> the BCP 47 tag search engines read in hreflang
+HREFLANG = {"ja": "ja", "en": "en", "zh_Hans_CN": "zh-Hans", "ko_KR": "ko"}
+
+
 def _languages() -> list[str]:
-    return [lang for lang in ("ja", "en") if lang in toolkit.aslist(toolkit.config.get("ckan.locales_offered"))
-            or lang == toolkit.config.get("ckan.locale_default")]
+    offered = toolkit.aslist(toolkit.config.get("ckan.locales_offered"))
+    return [locale for locale in HREFLANG
+            if locale in offered or locale == toolkit.config.get("ckan.locale_default")]
 
 
 def _url(endpoint: str, lang: str, **values: Any) -> str:
@@ -28,8 +34,8 @@ def _url(endpoint: str, lang: str, **values: Any) -> str:
 
 
 def alternates(endpoint: str, values: dict[str, Any]) -> dict[str, str]:
-    """lang -> URL of the same page in each offered UI language, and x-default (the Japanese)."""
-    urls = {lang: _url(endpoint, lang, **values) for lang in _languages()}
+    """hreflang -> URL of the same page in each offered UI language, and x-default (the Japanese)."""
+    urls = {HREFLANG[locale]: _url(endpoint, locale, **values) for locale in _languages()}
     urls["x-default"] = _url(endpoint, toolkit.config.get("ckan.locale_default") or "ja", **values)
     return urls
 
@@ -91,7 +97,7 @@ def page_links() -> dict[str, Any]:
     try:
         urls = alternates(request.endpoint, values)
         lang = toolkit.h.lang() or toolkit.config.get("ckan.locale_default") or "ja"
-        canonical = urls.get(lang) or urls["x-default"]
+        canonical = urls.get(HREFLANG.get(lang, lang)) or urls["x-default"]
     except Exception:  # an endpoint url_for cannot rebuild (e.g. error pages)
         return {}
     if request.args:  # searches and filters are pages of their own

@@ -33,7 +33,13 @@ class Term:
     extra: dict[str, Any] = field(default_factory=dict, hash=False, compare=False)
 
     def label(self, lang: str = "ja") -> str:
-        return self.en if lang.startswith("en") else self.ja
+        return self.ja if text_language(lang) == "ja" else self.en
+
+
+def text_language(locale: Optional[str]) -> str:
+    """The half of a ja/en pair a UI locale reads: Japanese in the Japanese UI, English in every
+    other (en, zh_Hans_CN, ko_KR): the data has no Chinese or Korean, English is the usual bridge."""
+    return "ja" if (locale or "ja").startswith("ja") else "en"
 
 
 @dataclass(frozen=True)

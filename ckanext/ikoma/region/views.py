@@ -47,7 +47,7 @@ def statistics():
     from ckanext.ikoma.region.statistics import read_filters, statistics as find
 
     return toolkit.render("ikoma/region/statistics.html",
-                          {"statistics": find(read_filters(request.args), toolkit.h.lang())})
+                          {"statistics": find(read_filters(request.args), toolkit.h.ikoma_text_language())})
 
 
 @region_blueprint.route("/quality/<indicator>")
