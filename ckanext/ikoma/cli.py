@@ -256,7 +256,7 @@ def harvest():
 
 @harvest.command("duplicates")
 def harvest_duplicates():
-    """Datasets reached through more than one source: the copy kept and the sources left out."""
+    """Datasets reached through more than one source, or twice in one catalog: the copy kept and those left out."""
     from ckanext.ikoma.logic.harvest_report import duplicates
 
     rows = duplicates()

@@ -102,7 +102,7 @@ def test_markup_in_text_is_a_warning_and_the_source_page_says_so(catalog_server,
     assert "収集した値はすべて取り込めました" not in page and "&lt;b&gt;太字" in page
 
 
-def test_a_duplicate_identifier_names_both_uris(catalog_server, make_source, harvest, app):
+def test_a_duplicate_identifier_names_both_uris(catalog_server, make_source, harvest, cli):
     directory, base, _ = catalog_server
     kept, left = "https://data.example.jp/293423/dataset/0004", "https://mirror.example.jp/293423/0004"
     first = write_catalog(directory, [dataset(4), dataset(4, title="2件目", uri=left)])
@@ -110,6 +110,11 @@ def test_a_duplicate_identifier_names_both_uris(catalog_server, make_source, har
     report = harvest(source["id"])
     [message] = [m for m in object_messages(report) if m.startswith("[duplicate_identifier]")]
     assert kept in message and left in message
+    from ckan.cli.cli import ckan as ckan_command
+
+    output = cli.invoke(ckan_command, ["ikoma", "harvest", "duplicates"]).output
+    [line] = [line for line in output.splitlines() if kept in line]  # within one catalog, both URIs too
+    assert left in line and "heguri" in line
 
 
 def test_duplicates_across_sources_are_listed_with_both_uris(catalog_server, make_source, harvest, sysadmin, cli,

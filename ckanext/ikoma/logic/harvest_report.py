@@ -196,8 +196,8 @@ def job_duplicates(job: HarvestJob, include_private: bool = True) -> list[dict[s
 
 
 def duplicates() -> list[dict[str, Any]]:
-    """Datasets that more than one source brings, from each source's last job: who holds the copy
-    kept, and which sources' copies were left out."""
+    """Datasets that more than one source brings, or one catalog lists twice under one identifier,
+    from each source's last job: who holds the copy kept, and which copies were left out."""
     latest = (model.Session.query(HarvestJob.source_id, sa.func.max(HarvestJob.created).label("created"))
               .group_by(HarvestJob.source_id).subquery())
     uri = sa.orm.aliased(HarvestObjectExtra)
@@ -220,6 +220,26 @@ def duplicates() -> list[dict[str, Any]]:
                   .filter(HarvestObject.guid == identity, HarvestObject.current.is_(True)).first())
         entry["kept_from"] = _source_name(holder[0]) if holder else None
         entry["left_out"].append(_source_name(source_id))
+    # one catalog giving one identifier to two datasets: the one kept and the one left out are both
+    # of that source (recorded as an error object with both URIs)
+    kept = sa.orm.aliased(HarvestObjectExtra)
+    within = (model.Session.query(HarvestObject.guid, HarvestObject.harvest_source_id, kept.value, uri.value)
+              .join(kept, sa.and_(kept.harvest_object_id == HarvestObject.id, kept.key == "kept_uri"))
+              .outerjoin(uri, sa.and_(uri.harvest_object_id == HarvestObject.id, uri.key == "original_uri"))
+              .join(HarvestJob, HarvestJob.id == HarvestObject.harvest_job_id)
+              .join(latest, sa.and_(latest.c.source_id == HarvestJob.source_id,
+                                    latest.c.created == HarvestJob.created))
+              .order_by(HarvestObject.guid))
+    for identity, source_id, kept_uri, left_out_uri in within:
+        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "kept_uri": "",
+                                             "left_out": [], "left_out_uris": []})
+        holder = (model.Session.query(model.Package.name).join(HarvestObject, HarvestObject.package_id == model.Package.id)
+                  .filter(HarvestObject.guid == identity, HarvestObject.current.is_(True)).first())
+        entry["package"] = entry["package"] or (holder[0] if holder else None)
+        entry["kept_from"] = entry["kept_from"] or _source_name(source_id)
+        entry["kept_uri"] = entry["kept_uri"] or kept_uri
+        entry["left_out"].append(_source_name(source_id))
+        entry["left_out_uris"].append(left_out_uri or "")
     return list(report.values())
 
 
