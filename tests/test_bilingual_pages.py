@@ -74,6 +74,7 @@ def test_dataset_page_uses_english_title_and_notes_in_english(app, create_datase
 @pytest.mark.parametrize("english, japanese", [
     ("Skip to main content", "メインコンテンツへ移動"),
     ("Username or Email", "ユーザー名またはメールアドレス"),
+    ("About 生駒市", "生駒市オープンデータ（テスト）について"),  # the footer's link to the About page
 ])
 def test_missing_core_strings_are_japanese(app, clean_db, english, japanese):
     page = app.get("/user/login").body

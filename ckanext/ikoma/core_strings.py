@@ -11,6 +11,7 @@ def N_(text: str) -> str:  # Babel's marker for "extract, do not translate here"
 
 CORE_STRINGS = (
     N_("About"),
+    N_("About {0}"),  # the footer's link to the About page
     N_("Skip to main content"),
     N_("Username or Email"),
     N_("Follow"),

@@ -27,6 +27,13 @@ def dataset_fields() -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def provenance_fields() -> frozenset[str]:
+    """The schema's harvest_* fields: what a harvester (ours or a neighbour's) wrote, not the data."""
+    return frozenset(f["field_name"] for f in _schema()["dataset_fields"]
+                     if f["field_name"].startswith("harvest"))
+
+
+@functools.lru_cache(maxsize=1)
 def resource_fields() -> tuple[str, ...]:
     return tuple(f["field_name"] for f in _schema()["resource_fields"])
 

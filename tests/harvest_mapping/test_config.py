@@ -50,3 +50,12 @@ def test_bad_values_name_the_key_in_both_languages(text, named):
 
 def test_ipv6_hosts_are_written_as_in_urls():
     assert host_of("http://[::1]:8080/catalog.ttl") == "[::1]:8080"
+
+
+def test_every_error_kind_reads_in_both_languages():
+    from ckanext.ikoma.jp.errors import catalogue
+    from ckanext.ikoma.logic.harvest_report import ERROR_KINDS
+
+    for kind in ERROR_KINDS:
+        entry = catalogue()["harvest_kind_" + kind.replace(":", "_")]
+        assert entry["ja"] != entry["en"] and entry["en"].isascii()

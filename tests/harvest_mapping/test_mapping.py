@@ -94,3 +94,17 @@ def test_ckan_api_pages_are_a_keyset_not_an_offset():
     assert "start" not in query and query["sort"] == ["metadata_created asc, id asc"]
     assert query["fq"] == ['+(metadata_created:{"2024-04-01T09:00:00.5Z" TO *] OR '
                            '(metadata_created:"2024-04-01T09:00:00.5Z" AND id:{"abc" TO *]))']
+
+
+def test_a_ckan_neighbours_extras_are_read_or_kept_unmapped():
+    """Extras the reader does not use (a free 'language' or 'theme' of a CKAN without the Ikoma
+    schema) are kept in ikoma_unmapped; provenance and identity extras are not data."""
+    from ckanext.ikoma.harvesters.ckan_api import from_ckan_package
+
+    package = {"id": "p1", "name": "aed", "title": "AED", "extras": [
+        {"key": "frequency", "value": "毎月"}, {"key": "language", "value": "日本語"},
+        {"key": "theme", "value": "防災"}, {"key": "harvest_source_url", "value": "https://x.example.jp/"},
+        {"key": "guid", "value": "abc"}, {"key": "title_en", "value": "AEDs"}]}
+    parsed = from_ckan_package(package, "https://data.example.jp")
+    assert parsed["ikoma_unmapped"] == {"language": ["日本語"], "theme": ["防災"]}
+    assert parsed["title_en"] == "AEDs" and parsed["frequency"]

@@ -7,7 +7,8 @@ import json
 import re
 from typing import Any, Optional
 
-from ckanext.ikoma.harvesters.mapping import DATASET_FIELDS, RESOURCE_FIELDS, _filled
+from ckanext.ikoma.harvesters.mapping import DATASET_FIELDS, IDENTITY_EXTRAS, RESOURCE_FIELDS, _filled
+from ckanext.ikoma.schema_fields import provenance_fields
 
 
 def _ckan_extras(package: dict[str, Any]) -> dict[str, str]:
@@ -38,9 +39,10 @@ def _date(*values: Any) -> tuple[str, list[str]]:
     return "", wrong
 
 
-CKAN_KNOWN_EXTRAS = {"identifier", "guid", "frequency", "issued", "modified", "language", "spatial_lg_codes",
-                     "title_en", "notes_en", "harvest_identity", "harvest_original_uri", "harvest_source_url",
-                     "harvested_at", "harvest_content_hash", "harvest_unmapped", "harvest_withdrawn_at"}
+# The extras from_ckan_package reads (as values or as provenance); any other extra goes to
+# ikoma_unmapped, so nothing a neighbour wrote is lost silently.
+READ_FROM_EXTRAS = frozenset({"frequency", "issued", "modified", "title_en", "notes_en", "spatial_lg_codes"})
+CKAN_KNOWN_EXTRAS = READ_FROM_EXTRAS | provenance_fields() | IDENTITY_EXTRAS
 
 
 def from_ckan_package(package: dict[str, Any], site_url: str) -> dict[str, Any]:

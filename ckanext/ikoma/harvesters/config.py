@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from ckanext.ikoma.net.addresses import PrivateAllowlist
 from ckanext.ikoma.net.fetch import FetchPolicy
 from ckanext.ikoma.jp.codes import is_valid_lg_code
+from ckanext.ikoma.jp.errors import JpValueError
 
 # priority order: the origin's own copy wins; "statistics" marks a prefecture's or the state's
 # statistics catalog, whose datasets /statistics lists whatever their theme
@@ -26,10 +27,11 @@ RDF_FORMATS = ("text/turtle", "application/rdf+xml", "application/ld+json", "app
 MB = 1024 * 1024
 
 
-class ConfigError(ValueError):
-    def __init__(self, ja: str, en: str):
-        self.ja, self.en = ja, en
-        super().__init__(f"{ja} / {en}")
+class ConfigError(JpValueError):
+    """A source setting that cannot be used: `code` is a harvest_config_* entry of jp/messages.yaml."""
+
+    def __str__(self) -> str:
+        return f"{self.ja} / {self.en}"
 
 
 @dataclass(frozen=True)
@@ -71,19 +73,16 @@ def host_of(url: str) -> str:
 def _number(config: dict, key: str, low: float, high: float, integer: bool = False):
     value = config[key]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or (integer and not isinstance(value, int)):
-        kind_ja, kind_en = ("整数", "a whole number") if integer else ("数値", "a number")
-        raise ConfigError(f"「{key}」は{kind_ja}で指定してください", f'"{key}" must be {kind_en}')
+        raise ConfigError("harvest_config_whole_number" if integer else "harvest_config_number", key=key)
     if not low <= value <= high:
-        raise ConfigError(f"「{key}」は{low:g}〜{high:g}の範囲で指定してください",
-                          f'"{key}" must be from {low:g} to {high:g}')
+        raise ConfigError("harvest_config_range", key=key, low=f"{low:g}", high=f"{high:g}")
     return value
 
 
 def _choice(config: dict, key: str, choices: tuple[str, ...]) -> str:
     value = config[key]
     if value not in choices:
-        raise ConfigError(f"「{key}」は {' / '.join(choices)} のいずれかです",
-                          f'"{key}" must be one of {", ".join(choices)}')
+        raise ConfigError("harvest_config_choice", key=key, choices=", ".join(choices))
     return value
 
 
@@ -92,7 +91,7 @@ def _string_list(config: dict, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-        raise ConfigError(f"「{key}」は文字列のリストで指定してください", f'"{key}" must be a list of strings')
+        raise ConfigError("harvest_config_string_list", key=key)
     return tuple(v.strip() for v in value)
 
 
@@ -103,19 +102,15 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
     try:
         config = json.loads(text)
     except ValueError as error:
-        raise ConfigError(f"設定がJSONとして読めません（{error}）", f"the configuration is not valid JSON ({error})") from None
+        raise ConfigError("harvest_config_not_json", detail=str(error)) from None
     if not isinstance(config, dict):
-        raise ConfigError("設定はJSONのオブジェクト（{…}）で書いてください", "the configuration must be a JSON object ({...})")
+        raise ConfigError("harvest_config_not_object")
     if "allow_private_addresses" in config:  # was a source setting: a curator could open the site's network
-        raise ConfigError("「allow_private_addresses」は収集元の設定では使えません。内部ネットワークのアドレスは、サイト管理者が"
-                          "ckan.ini の ckanext.ikoma.fetch.allowed_private で許可した場合だけ取得できます",
-                          '"allow_private_addresses" is not a source setting: non-public addresses can be reached only '
-                          "where the site admin allows them, with ckanext.ikoma.fetch.allowed_private in ckan.ini")
+        raise ConfigError("harvest_config_private_addresses")
     known = set(SourceConfig.__dataclass_fields__)
     unknown = sorted(set(config) - known)
     if unknown:
-        raise ConfigError(f"不明な設定項目です：{', '.join(unknown)}（使える項目：{', '.join(sorted(known))}）",
-                          f"unknown key(s): {', '.join(unknown)} (known: {', '.join(sorted(known))})")
+        raise ConfigError("harvest_config_unknown_keys", unknown=", ".join(unknown), known=", ".join(sorted(known)))
     values: dict[str, Any] = {}
     if "api" in config:
         values["api"] = _choice(config, "api", APIS)
@@ -125,8 +120,8 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
         values["profiles"] = _string_list(config, "profiles")
         missing = [p for p in values["profiles"] if known_profiles is not None and p not in known_profiles]
         if missing:
-            raise ConfigError(f"RDFプロファイル「{', '.join(missing)}」はありません（使えるもの：{', '.join(sorted(known_profiles))}）",
-                              f"unknown RDF profile(s) {', '.join(missing)} (installed: {', '.join(sorted(known_profiles))})")
+            raise ConfigError("harvest_config_unknown_profiles", missing=", ".join(missing),
+                              known=", ".join(sorted(known_profiles)))
     if "rdf_format" in config:
         values["rdf_format"] = _choice(config, "rdf_format", RDF_FORMATS)
     if "connect_timeout" in config:
@@ -141,8 +136,7 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
         values["backoff"] = float(_number(config, "backoff", 0, 60))
     if "defaults" in config:
         if not isinstance(config["defaults"], dict):
-            raise ConfigError("「defaults」は項目名と値のオブジェクトで指定してください",
-                              '"defaults" must be an object of field names and values')
+            raise ConfigError("harvest_config_defaults")
         values["defaults"] = dict(config["defaults"])
     if "allowed_hosts" in config:
         values["allowed_hosts"] = tuple(h.lower() for h in _string_list(config, "allowed_hosts"))
@@ -157,7 +151,6 @@ def parse_config(text: Optional[str], known_profiles: Optional[set[str]] = None)
     if "publisher_code" in config:
         code = str(config["publisher_code"])
         if not is_valid_lg_code(code):
-            raise ConfigError(f"「publisher_code」は6桁の全国地方公共団体コードです（{code}）",
-                              f'"publisher_code" must be a 6-digit local government code ({code})')
+            raise ConfigError("harvest_config_publisher_code", value=code)
         values["publisher_code"] = code
     return SourceConfig(**values)

@@ -57,7 +57,12 @@ class IkomaDCATHarvester(HarvesterBase):
     # ---------------------------------------------------------------- configuration
 
     def validate_config(self, source_config):
-        parse_config(source_config, known_profiles=installed_profiles())  # ConfigError is a ValueError
+        from ckanext.ikoma.bilingual import pick
+
+        try:
+            parse_config(source_config, known_profiles=installed_profiles())
+        except ConfigError as error:  # the source form shows the text of a ValueError as the field's error
+            raise ValueError(pick(error.ja, error.en)) from None
         return source_config
 
     @staticmethod

@@ -18,37 +18,19 @@ from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME
 from ckanext.ikoma.harvesters.mapping import read_unmapped
 from ckanext.ikoma.harvesters.records import error_kind, is_warning
 
-# Error kinds as the harvester records them, with what a curator should read (ja, en).
-ERROR_KINDS = OrderedDict([
-    ("config", ("設定の誤り", "configuration")),
-    ("url", ("URLの誤り", "bad URL")),
-    ("host_not_allowed", ("許可されていないホスト", "host not allowed")),
-    ("private_address", ("内部アドレスへの接続", "private address")),
-    ("redirect", ("他のホストへの転送", "redirect to another host")),
-    ("timeout", ("応答なし（時間切れ）", "timeout")),
-    ("connection", ("接続できない", "connection failed")),
-    ("http_status", ("HTTPエラー", "HTTP error")),
-    ("too_large", ("大きすぎる応答", "response too large")),
-    ("not_rdf", ("RDFではない応答", "not RDF")),
-    ("entity", ("XML実体宣言", "XML entities")),
-    ("parse", ("RDFの構文エラー", "RDF syntax")),
-    ("paging", ("ページ送りの誤り", "paging")),
-    ("incomplete", ("途中までしか読めなかったカタログ", "incomplete catalog")),
-    ("mapping", ("取り込めない値", "not mappable")),
-    ("duplicate_identifier", ("カタログ内の識別子の重複", "duplicate identifier")),
-    ("validation", ("項目の値の誤り", "invalid values")),
-    ("local_edit", ("職員の編集を保持", "local edits kept")),
-    ("internal", ("内部エラー", "internal error")),
-    ("warning:value_left_out", ("取り込めず除いた値", "values left out")),
-    ("warning:value_invalid", ("正しくないため除いた値", "invalid values left out")),
-    ("warning:markup", ("マークアップを含む文字", "markup in text")),
-    ("other", ("その他", "other")),
-])
+# Error kinds as the harvester records them, in the order the source page lists them; what a
+# curator reads for each is harvest_kind_* in jp/messages.yaml.
+ERROR_KINDS = ("config", "url", "host_not_allowed", "private_address", "redirect", "timeout", "connection",
+               "http_status", "too_large", "not_rdf", "entity", "parse", "paging", "incomplete", "mapping",
+               "duplicate_identifier", "validation", "local_edit", "internal", "warning:value_left_out",
+               "warning:value_invalid", "warning:markup", "other")
 
 
 def kind_label(kind: str, lang: str = "ja") -> str:
-    ja, en = ERROR_KINDS.get(kind, ERROR_KINDS["other"])
-    return en if lang.startswith("en") else ja
+    from ckanext.ikoma.jp.errors import message
+
+    return message("harvest_kind_" + (kind if kind in ERROR_KINDS else "other").replace(":", "_"),
+                   "en" if lang.startswith("en") else "ja")
 
 
 def ikoma_sources() -> list[HarvestSource]:
