@@ -76,8 +76,10 @@ def _add_dataset(g: Graph, catalog: URIRef, d: dict[str, Any]) -> None:
         g.add((card, VCARD.note, Literal(d["phone"])))
     if d.get("contact_url"):
         g.add((card, VCARD.hasURL, URIRef(d["contact_url"])))
-    for url, fmt, title in d.get("distributions", []):
+    for url, fmt, title, *standards in d.get("distributions", []):
         dist = URIRef(url + "#distribution")
+        for standard in standards[0] if standards else ():
+            g.add((dist, DCT.conformsTo, URIRef(standard)))
         g.add((ref, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCAT.accessURL, URIRef(url)))

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCAT, DCTERMS
+from rdflib.namespace import DCAT, DCTERMS, RDF
 
 import ckan.model as model
 from ckan.tests.helpers import call_action
@@ -74,6 +74,26 @@ def test_foreign_conforms_to_is_kept_and_published_back(catalog_server, make_sou
     graph = Graph().parse(data=app.get(f"/dataset/{copy['name']}.ttl").get_data(as_text=True), format="turtle")
     ref = next(graph.subjects(DCTERMS.source, URIRef("https://data.example.jp/293423/dataset/0001")))
     assert URIRef(foreign) in set(graph.objects(ref, DCTERMS.conformsTo))
+
+
+def test_a_distributions_foreign_conforms_to_is_published_back_on_that_distribution(catalog_server, make_source,
+                                                                                   harvest, app):
+    directory, base, _ = catalog_server
+    foreign = "https://www.w3.org/TR/vocab-dcat-3/"
+    files = [f"https://data.example.jp/293423/files/{n}.csv" for n in ("a", "b", "c")]
+    first = write_catalog(directory, [dataset(1, distributions=[
+        (files[0], "CSV", "第1"), (files[1], "CSV", "第2", [foreign]),
+        (files[2], "CSV", "第3", ["https://other.example.jp/standard-datasets/13"])])])
+    harvest(make_source(f"{base}/{first}")["id"])
+    copy = by_identity()["293423-ds-0001@293423"]
+    assert {r["url"]: r.get("conforms_to") or "" for r in copy["resources"]}[files[2]] == "13"
+    graph = Graph().parse(data=app.get(f"/dataset/{copy['name']}.ttl").get_data(as_text=True), format="turtle")
+    standards = {str(url): set(graph.objects(dist, DCTERMS.conformsTo))
+                 for dist, url in graph.subject_objects(DCAT.accessURL) if str(url) in files}
+    assert URIRef(foreign) in standards[files[1]]
+    assert URIRef(foreign) not in standards[files[0]] | standards[files[2]]
+    assert all(URIRef(foreign) not in set(graph.objects(ref, DCTERMS.conformsTo))
+               for ref in graph.subjects(RDF.type, DCAT.Dataset))
 
 
 def test_formats_given_as_uris_are_shown_as_labels(catalog_server, make_source, harvest, app):

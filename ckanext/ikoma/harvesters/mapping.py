@@ -169,8 +169,14 @@ def _filled(value: Any) -> bool:
 MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9-]*(\s[^<>]*)?/?\s*>|<!--|&(?:[a-zA-Z]+|#\d+);")
 TEXT_FIELDS = ("title", "title_en", "notes", "notes_en")
 # Values a source may give that the schema has no field for but that are kept and published back
-# as they are (README "Harvesting"): no warning, they are not lost.
-KEPT_AS_FOUND = {"conforms_to", "resources.conforms_to"}
+# as they are (README "Harvesting"): no warning, they are not lost. A distribution's are filed
+# under its position, resources[N].conforms_to (as warnings name resource fields).
+KEPT_AS_FOUND = re.compile(r"(resources\[\d+\]\.)?conforms_to")
+
+
+def resource_key(position: int, key: str) -> str:
+    """How unmapped values and warnings name a field of the dataset's N-th resource (1-based)."""
+    return f"resources[{position}].{key}"
 
 
 def markup_warnings(dataset: dict[str, Any]) -> list[HarvestWarning]:
@@ -186,7 +192,7 @@ def markup_warnings(dataset: dict[str, Any]) -> list[HarvestWarning]:
             value = str(resource.get(key) or "")
             match = MARKUP.search(value)
             if match:
-                found.append(HarvestWarning("harvest_markup", f"resources[{position}].{key}", _excerpt(value, match.start())))
+                found.append(HarvestWarning("harvest_markup", resource_key(position, key), _excerpt(value, match.start())))
     return found
 
 
@@ -264,6 +270,8 @@ def map_dataset(parsed: dict[str, Any], *, fixed_code: Optional[str] = None, fal
         kept.setdefault("description", kept["name"])
         drop_unsafe_links(kept, RESOURCE_LINKS, unmapped, prefix="resources.")
         dataset["resources"].append(kept)
+        if resource.get("ikoma_conforms_to_found"):
+            unmapped[resource_key(len(dataset["resources"]), "conforms_to")] = list(resource["ikoma_conforms_to_found"])
 
     original_uri = str(parsed.get("ikoma_source") or parsed.get("uri") or _extra(parsed, "uri") or "")
     if original_uri and not _is_uri(original_uri):
@@ -275,7 +283,7 @@ def map_dataset(parsed: dict[str, Any], *, fixed_code: Optional[str] = None, fal
     if raw_values:  # only when there are some: hashes of datasets without stay as they were
         hashed["raw"] = raw_values
     warnings = [HarvestWarning("harvest_value_left_out", key, ", ".join(values))
-                for key, values in unmapped.items() if key not in KEPT_AS_FOUND]
+                for key, values in unmapped.items() if not KEPT_AS_FOUND.fullmatch(key)]
     warnings += markup_warnings(dataset)
     return Harvested(identity, code, original_uri, content_hash(hashed), dataset, unmapped, raw_values,
                      tuple(warnings))

@@ -14,7 +14,6 @@ what it gets wrong for a Japanese catalog and adds the rest, both ways:
 - The contact point as a vCard with phone, e-mail and enquiry-form URL.
 """
 from __future__ import annotations
-from __future__ import annotations
 
 import re
 from typing import Any
@@ -119,7 +118,7 @@ class IkomaDCATProfile(IkomaDCATReading, EuropeanDCATAP3Profile):
 
         for position, resource in enumerate(d.get("resources", [])):
             ref = URIRef(resource_uri(resource))
-            self._graph_distribution(d, resource, ref)
+            self._graph_distribution(d, resource, ref, position + 1)
             self._set(ref, SCHEMA.position, Literal(position))  # RDF keeps no order; CKAN does
             self._graph_imi_distribution(d, resource, dataset_ref)
         drop_unpublishable_iris(g, dataset_ref)
@@ -248,7 +247,7 @@ class IkomaDCATProfile(IkomaDCATReading, EuropeanDCATAP3Profile):
         license_id = resource.get("license") or d.get("license_id")
         self._set(ref, DCT.license, self._term_uri("licenses", license_id))
 
-    def _graph_distribution(self, d, resource, ref) -> None:
+    def _graph_distribution(self, d, resource, ref, position: int) -> None:
         self._bilingual(ref, DCT.title, resource.get("name"), resource.get("name_en"))
         self._bilingual(ref, DCT.description, resource.get("description"), resource.get("description_en"))
         size = str(resource.get("size") or "")
@@ -262,8 +261,11 @@ class IkomaDCATProfile(IkomaDCATReading, EuropeanDCATAP3Profile):
         self._set(ref, DCT.license, self._term_uri("licenses", license_id))
         if resource.get("license"):
             self._set(ref, IKOMA.ownLicense, Literal(True))  # set on the resource, not inherited
+        from ckanext.ikoma.harvesters.mapping import resource_key
+
         number = resource.get("conforms_to")
-        self._set(ref, DCT.conformsTo, URIRef(standard_dataset_url(number)) if number else None)
+        self._set(ref, DCT.conformsTo, URIRef(standard_dataset_url(number)) if number else None,
+                  *self._kept_as_found(d, resource_key(position, "conforms_to")))
         self._set(ref, DCT.issued, _date_literal(resource.get("issued")))
         self._set(ref, DCT.modified, _date_literal(resource.get("modified")))
         encoding = resource.get("character_encoding")

@@ -40,7 +40,9 @@ class IkomaDCATReading(IkomaProfileBase):
         self._note_raw("access_rights", d["access_rights"], self.g.objects(dataset_ref, DCT.accessRights))
         d["language"] = self._terms("languages", self.g.objects(dataset_ref, DCT.language))
         d["theme"] = self._parse_themes(dataset_ref)
-        d["conforms_to"] = self._parse_conforms_to(dataset_ref, "conforms_to")
+        d["conforms_to"], foreign = self._parse_conforms_to(dataset_ref)
+        if foreign:
+            self._unmapped.setdefault("conforms_to", []).extend(foreign)
         d["issued"] = self._date_value(dataset_ref, DCT.issued, "issued")
         d["modified"] = self._date_value(dataset_ref, DCT.modified, "modified")
         d["temporal"] = self._parse_temporal(dataset_ref)
@@ -78,16 +80,13 @@ class IkomaDCATReading(IkomaProfileBase):
         d["ikoma_raw"] = self._raw
         return d
 
-    def _parse_conforms_to(self, subject, key: str) -> str:
+    def _parse_conforms_to(self, subject) -> tuple[str, list[str]]:
         """The standard dataset's number from a URI known to name one (/standard-datasets/NN, as
-        Ikoma and other ckanext-ikoma sites publish them); every other standard is kept as found
-        (unmapped under `key`), to be published back."""
+        Ikoma and other ckanext-ikoma sites publish them), and every other standard as found (to be
+        kept and published back)."""
         nodes = list(self.g.objects(subject, DCT.conformsTo))
-        number = self._standard_number(nodes)
         foreign = [str(n) for n in nodes if isinstance(n, URIRef) and not STANDARD_URL.search(str(n))]
-        if foreign:
-            self._unmapped.setdefault(key, []).extend(dict.fromkeys(foreign))
-        return number
+        return self._standard_number(nodes), list(dict.fromkeys(foreign))
 
     def _note_unmapped(self, key: str, mapped, nodes: Iterable) -> None:
         if mapped:
@@ -225,7 +224,8 @@ class IkomaDCATReading(IkomaProfileBase):
         own_license = self._object_value(distribution, IKOMA.ownLicense) == "true"
         license_id = self._first_term("licenses", self._labels_or_uris(distribution, DCT.license))
         resource["license"] = license_id if own_license else ""
-        resource["conforms_to"] = self._parse_conforms_to(distribution, "resources.conforms_to")
+        # foreign standards stay with their distribution: the mapping files them under its position
+        resource["conforms_to"], resource["ikoma_conforms_to_found"] = self._parse_conforms_to(distribution)
         resource["issued"] = self._date_value(distribution, DCT.issued)
         resource["modified"] = self._date_value(distribution, DCT.modified)
         charset = self._object_value(distribution, CNT.characterEncoding).lower()
