@@ -38,6 +38,23 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _fast_pass() -> Optional[Callable]:
+    """fast.py's check when pyarrow can be imported; this module's passes are the reference."""
+    try:
+        from ckanext.ikoma.csv_check.fast import check_fast
+    except ImportError:
+        return None
+    return check_fast
+
+
+def _size(stream: BinaryIO) -> int:
+    position = stream.tell()
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
 def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues: int = 100,
               max_bytes: Optional[int] = None, fix_to: Optional[BinaryIO] = None,
               rows_to: Optional[Callable] = None) -> Report:
@@ -50,8 +67,16 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
         with open(source, "rb") as stream:
             return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes, fix_to=fix_to,
                              rows_to=rows_to)
-    report = Report(standard=_standard_summary(standard), max_issues=max_issues)
     stream = source
+    if max_bytes is None or _size(stream) <= max_bytes:
+        fast = _fast_pass() if fix_to is None and rows_to is None else None
+        if fast is not None:
+            position = stream.tell()
+            report = fast(stream, standard, max_issues)
+            if report is not None:
+                return report
+            stream.seek(position)
+    report = Report(standard=_standard_summary(standard), max_issues=max_issues)
 
     if max_bytes is not None:
         stream.seek(0, io.SEEK_END)

@@ -1,0 +1,235 @@
+"""The fast pass (issue #15): one pass over the file in pieces of whole lines, each piece split into
+rows by pyarrow's CSV reader and its columns checked by pyarrow.compute (arrow_clean.py), the cells
+it nominates checked one by one exactly as the row pass does (rows.py).
+
+It reports only what it knows to be the row pass's report, and gives up (returns None; engine.py
+then runs the encoding pass and the row pass as before) on anything else: a file that is not
+entirely valid UTF-8 or entirely valid CP932 (the encoding pass would report lines), a zip, binary
+or HTML file, a line break inside a cell or a blank line (line numbers), a lone CR, a quote that is
+not a plain quoted field (csv.reader's leniency), a row of the wrong length, or a line longer than a
+cell may be. What it accepts, csv.reader and pyarrow split alike: plain fields and quoted fields
+with doubled quotes, every line one row.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import re
+from typing import BinaryIO, Iterator, Optional
+
+import pyarrow as pa
+import pyarrow.csv as pcsv
+
+from ckanext.ikoma.csv_check import arrow_clean
+from ckanext.ikoma.csv_check.arrow_clean import fn, is_in, positions
+from ckanext.ikoma.csv_check.encoding import ZIP_MAGIC
+from ckanext.ikoma.csv_check.engine import (ENCODING_NAMES, MAX_CELL, WHOLE_FILE_ERRORS, _report_header,
+                                            _standard_summary, sniff_delimiter)
+from ckanext.ikoma.csv_check.header import column_level
+from ckanext.ikoma.csv_check.report import Report
+from ckanext.ikoma.csv_check.rows import _found, report_findings
+from ckanext.ikoma.csv_check.cells import build_cell_check
+from ckanext.ikoma.net.content import looks_like_html
+
+# Bytes read at a time; a line within one read is no longer than this, so with MAX_CELL no cell
+# inside it can be too large for csv.reader (longer lines are measured across reads).
+CHUNK = 1 << 20
+assert CHUNK <= MAX_CELL
+# Bytes checked at a time: pyarrow compiles each regex again at each call, so fewer, larger pieces
+# (the memory this holds is bounded by it, whatever the file's size)
+PIECE = 4 * CHUNK
+
+
+class Fallback(Exception):
+    """The file holds something the fast pass does not read exactly as the row pass does."""
+
+
+def check_fast(stream: BinaryIO, standard, max_issues: int) -> Optional[Report]:
+    """The report of the file from the start of `stream`, or None when the row pass must make it."""
+    try:
+        return _check(stream, standard, max_issues)
+    except Fallback:
+        return None
+
+
+def _pieces(stream: BinaryIO, chunk: bytes) -> Iterator[bytearray]:
+    """The file in runs of whole lines (the last one may lack its line break). The caller lets go
+    of each piece before asking for the next: one piece is held at a time."""
+    piece, carry = bytearray(), b""  # carry: the bytes after the last line break read
+    while chunk:
+        if b"\x00" in chunk:
+            raise Fallback("binary")
+        end = chunk.rfind(b"\n") + 1
+        if len(carry) + (chunk.find(b"\n") if end else len(chunk)) > MAX_CELL:
+            raise Fallback("a line longer than a cell may be")
+        if end:
+            piece += carry
+            piece += memoryview(chunk)[:end]
+            carry = chunk[end:]
+            if len(piece) >= PIECE:
+                yield piece
+                piece = bytearray()
+        else:
+            carry += chunk
+        chunk = stream.read(CHUNK)
+    piece += carry
+    if piece:
+        yield piece
+
+
+def _regular_line(delimiter: str) -> re.Pattern:
+    """A line of plain fields and quoted fields with doubled quotes only, ending the row."""
+    d = re.escape(delimiter.encode())
+    field = rb'(?:[^"' + d + rb'\r\n]*|"(?:[^"\r\n]|"")*")'
+    return re.compile(field + rb"(?:" + d + field + rb")*\r?\n?")
+
+
+def _check_quotes(piece: bytearray, start: int, regular: re.Pattern) -> None:
+    find, rfind, size = piece.find, piece.rfind, len(piece)
+    position = find(b'"', start)
+    while position >= 0:
+        start = rfind(b"\n", 0, position) + 1
+        end = find(b"\n", position) + 1 or size
+        if not regular.fullmatch(piece, start, end):
+            raise Fallback("a quote csv.reader may read otherwise")
+        position = find(b'"', end)
+
+
+def _utf8(piece: bytearray, cp932: bool, start: int = 0) -> bytearray:
+    """The piece from `start` in UTF-8 (itself when it is UTF-8 already)."""
+    if cp932:
+        try:
+            return bytearray(str(memoryview(piece)[start:], "cp932").encode("utf-8"))
+        except UnicodeDecodeError:
+            raise Fallback("not CP932 throughout") from None
+    offsets = pa.array([start, len(piece)], pa.int64()).buffers()[1]
+    try:  # the piece as one text cell: arrow's full validation checks its UTF-8, in C
+        pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(piece)]).validate(full=True)
+    except pa.ArrowInvalid:
+        raise Fallback("not UTF-8 throughout") from None
+    return piece
+
+
+def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
+    if stream.tell() != 0:
+        raise Fallback("not at the start")
+    first = stream.read(CHUNK)
+    if first.startswith((ZIP_MAGIC, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or looks_like_html(first[:4096], None):
+        raise Fallback("not a text file")
+    header_end = first.find(b"\n") + 1
+    if not header_end:
+        raise Fallback("no line break in the first chunk")
+    bom = first.startswith(codecs.BOM_UTF8)
+    head = first[:first.rfind(b"\n") + 1]
+    try:
+        _utf8(head, cp932=False)
+        encoding = "utf-8-sig" if bom else "utf-8"
+    except Fallback:
+        if bom:
+            raise
+        encoding = "cp932"  # the encoding pass found a line that is not UTF-8: CP932, if all of it is
+    cp932 = encoding == "cp932"
+
+    report = Report(standard=_standard_summary(standard), max_issues=max_issues)
+    report.file = {"bytes": 0, "encoding": encoding, "bom": bom}
+    if cp932:
+        report.add_warning("csv_encoding_not_utf8", encoding=ENCODING_NAMES["cp932"], normalized="UTF-8",
+                           rule="rule_encoding")
+    pieces = _pieces(stream, first)
+    piece = next(pieces)
+    first_line = _utf8(bytearray(piece[:header_end]), cp932).decode("utf-8-sig" if bom else "utf-8")
+    if first_line.count("\r") != first_line.count("\r\n"):
+        raise Fallback("a lone CR")
+    delimiter = sniff_delimiter(first_line)
+    regular = _regular_line(delimiter)
+    if '"' in first_line and not regular.fullmatch(first_line.encode("utf-8")):
+        raise Fallback("a quote in the header")
+    csv.field_size_limit(MAX_CELL)
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter, strict=False), None)
+    except csv.Error:
+        raise Fallback("header") from None
+    if not header or not any(h.strip() for h in header):
+        raise Fallback("no header")
+    report.file["delimiter"] = delimiter
+    if delimiter != ",":
+        report.add_warning("csv_delimiter", delimiter="TAB" if delimiter == "\t" else delimiter,
+                           normalized=",", rule="rule_delimiter")
+    match = _report_header(header, standard, report)
+
+    plan = []  # (index, display name, cell required, remembered findings, check, arrow nominator)
+    for i, column in enumerate(match.columns):
+        if column is not None:
+            required = column_level(column, match.layout) == "required"
+            cell_required = required and not column.is_flag
+            plan.append((i, header[i], cell_required, {}, build_cell_check(column, required),
+                         arrow_clean.nominator(column, cell_required)))
+    names = [f"c{i}" for i in range(len(header))]
+    options = (pcsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * PIECE),
+               pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                                 newlines_in_values=False, ignore_empty_lines=True),
+               pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                   include_columns=[names[i] for i, *_ in plan] or names[:1],
+                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                   null_values=[], check_utf8=False))
+
+    size, rows, start = 0, 0, header_end
+    while piece is not None:
+        size += len(piece)
+        rows += _check_piece(piece, start, cp932, regular, options, plan, report, rows)
+        piece, start = None, 0  # let go of it before the next is read
+        piece = next(pieces, None)
+    report.file["bytes"] = size
+    report.rows = report.file["rows"] = rows
+    if rows == 0:
+        report.add_error("csv_header_only")
+    if any(report.counts[code] for code in WHOLE_FILE_ERRORS):
+        report.rows_with_errors = report.rows
+    return report
+
+
+def _check_piece(piece: bytearray, start: int, cp932: bool, regular, options, plan, report: Report,
+                 before: int) -> int:
+    """Check the rows of one piece from `start` (`before` rows came before it); return how many
+    it holds."""
+    if start >= len(piece):
+        return 0
+    if cp932:
+        piece, start = _utf8(piece, cp932, start), 0
+    else:
+        _utf8(piece, cp932, start)
+    if piece.count(b"\r", start) != piece.count(b"\r\n", start):
+        raise Fallback("a lone CR")
+    lines = piece.count(b"\n", start) + (not piece.endswith(b"\n"))
+    if piece.find(b'"', start) >= 0:
+        _check_quotes(piece, start, regular)
+    try:
+        table = pcsv.read_csv(pa.py_buffer(piece).slice(start), *options)
+    except pa.ArrowInvalid:
+        raise Fallback("a row of the wrong length") from None
+    if table.num_rows != lines:
+        raise Fallback("a blank line")
+    findings: list = []
+    for position, (index, name, required, seen, check, nominate) in enumerate(plan):
+        cells = table.column(f"c{index}")
+        cells = cells.chunk(0) if cells.num_chunks == 1 else cells.combine_chunks()
+        bad: dict = {}
+        if nominate is None:  # each distinct value of the piece
+            for value in fn("unique", cells).to_pylist():
+                found = _found(value, required, seen, check)
+                if found is not None:
+                    bad[value] = found
+            nominated = positions(is_in(cells, pa.array(list(bad), pa.string()))) if bad else []
+        else:
+            nominated = nominate(cells)
+        if not nominated:
+            continue
+        for row, value in zip(nominated, fn("take", cells, pa.array(nominated, pa.int64())).to_pylist()):
+            found = bad.get(value, None) if value in bad else bad.setdefault(value, _found(value, required, seen, check))
+            if found is not None:
+                findings.append((row, position, name, value, found))
+    failed: set = set()
+    first_line = before + 2  # the header is line 1
+    report_findings(report, findings, before + 1, range(first_line, first_line + lines), failed)
+    report.rows_with_errors += len(failed)
+    return lines

@@ -1,0 +1,139 @@
+"""The fast pass (fast.py, pyarrow) makes exactly the row pass's report (issue #15): on every fixture
+and published sample against every standard dataset, on generated files full of what could read
+otherwise (quotes, CR, blank lines, cells with line breaks, ragged rows, CP932 with NEC special
+characters), and column by column on random cells; and it does take the files it should."""
+import io
+import os
+import sys
+
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from ckanext.ikoma.csv_check import arrow_clean, check_csv, engine, fast, rows
+from ckanext.ikoma.csv_check.cells import build_cell_check
+from ckanext.ikoma.csv_check.header import column_level
+from ckanext.ikoma.standards import standard_dataset
+from ckanext.ikoma.standards.definitions import standard_datasets
+
+from test_clean import CELLS, _files, findings_cell_by_cell
+
+STANDARDS = [s for s in standard_datasets().values() if s.columns]
+
+
+def _row_pass(data: bytes, standard, max_issues: int = 10_000):
+    """The reference: the encoding pass and the row pass, as before the fast pass."""
+    saved = engine._fast_pass
+    engine._fast_pass = lambda: None
+    try:
+        return check_csv(io.BytesIO(data), standard, max_issues=max_issues)
+    finally:
+        engine._fast_pass = saved
+
+
+def _findings(report):
+    return [(i.row, i.line, i.column, i.code, i.value, i.fix) for i in report.issues]
+
+
+def _same_both_ways(data: bytes, standard) -> bool:
+    """Assert the two reports are the same; True when the fast pass made its own."""
+    made = fast.check_fast(io.BytesIO(data), standard, 10_000)
+    reference = _row_pass(data, standard)
+    ours = made if made is not None else check_csv(io.BytesIO(data), standard, max_issues=10_000)
+    assert _findings(ours) == _findings(reference)
+    assert ours.to_dict() == reference.to_dict()
+    return made is not None
+
+
+@pytest.mark.parametrize("path", _files(), ids=os.path.basename)
+def test_every_fixture_and_sample_gets_the_same_report_from_the_fast_pass(path):
+    with open(path, "rb") as f:
+        data = f.read()
+    for standard in STANDARDS:
+        _same_both_ways(data, standard)
+
+
+def test_the_fast_pass_takes_plain_files_and_leaves_the_others(data_file):
+    def taken(name, number):
+        with open(data_file(name), "rb") as f:
+            return _same_both_ways(f.read(), standard_dataset(number))
+
+    assert taken("shelters_clean.csv", "03") and taken("aed_cp932_nec.csv", "08")
+    assert taken("toilets_current_bom_errors.csv", "13")
+    # ragged rows, undecodable bytes, not text: the row pass reports them
+    assert not taken("ragged.csv", "03") and not taken("mixed_encodings.csv", "03")
+    assert not taken("binary.csv", "03") and not taken("zip_renamed.csv", "03")
+
+
+# Files made of the pieces that csv.reader and a CSV reader could split differently.
+HEADER_10 = [c.header_in("legacy") for c in standard_dataset("10").columns_for("legacy")][:8]
+TRICKY = st.sampled_from(['"', '""', ',', '\r', '\n', '\r\n', ' ', '=1', '-', 'なし', '①', '㈱', '髙', '№',
+                          '34.5', '135.7', '0743-74-1111', '292095', 'M1', 'イコマ', '病院', 'x"y', '"a,b"'])
+CELL = st.one_of(CELLS, st.lists(TRICKY, max_size=4).map("".join))
+ROW = st.lists(CELL, min_size=len(HEADER_10) - 1, max_size=len(HEADER_10) + 1)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(ROW, max_size=12), st.sampled_from(["utf-8", "utf-8-sig", "cp932"]),
+       st.sampled_from(["\r\n", "\n"]), st.booleans())
+def test_generated_files_get_the_same_report_from_the_fast_pass(rows_, encoding, newline, quote_all):
+    import csv
+
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, lineterminator=newline, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER_10)
+    for row in rows_:
+        writer.writerow(row)
+    text = out.getvalue()
+    # and some raw lines no writer makes: stray quotes, lone CRs, blank lines
+    if rows_ and len(rows_[0]) > 2:
+        text += ",".join(rows_[0]) + newline
+    data = text.encode(encoding, errors="replace")
+    _same_both_ways(data, standard_dataset("10"))
+
+
+# (name, cell required, check, arrow nominator) for every column of every layout with one
+PLANS = []
+for standard in standard_datasets().values():
+    for layout in standard.layouts:
+        for column in standard.columns_for(layout):
+            required = column_level(column, layout) == "required"
+            cell_required = required and not column.is_flag
+            nominate = arrow_clean.nominator(column, cell_required)
+            if nominate is not None:
+                PLANS.append((f"{standard.number} {layout} {column.name}", cell_required,
+                              build_cell_check(column, required), nominate))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(PLANS), st.lists(CELLS.filter(lambda v: "\n" not in v and "\r" not in v), min_size=1,
+                                        max_size=30))
+def test_the_cells_arrow_leaves_out_have_no_finding(plan, values):
+    import pyarrow as pa
+
+    name, required, check, nominate = plan
+    nominated = nominate(pa.array(values, pa.string()))
+    assert nominated == sorted(set(nominated))
+    seen = {}
+    found = [(i, rows._found(values[i], required, seen, check)) for i in nominated]
+    assert [(i, f) for i, f in found if f is not None] == findings_cell_by_cell(values, required, check), name
+
+
+def test_every_column_with_a_form_has_an_arrow_nominator():
+    """Only the columns whose pattern clean.py tries in Python go by distinct values."""
+    from ckanext.ikoma.csv_check.clean import nominator
+
+    for standard in standard_datasets().values():
+        for layout in standard.layouts:
+            for column in standard.columns_for(layout):
+                if nominator(column, True) is not None and arrow_clean.nominator(column, True) is None:
+                    assert column.pattern and not column.format, column.name
+
+
+def test_python_whitespace_as_re2_reads_it():
+    import pyarrow as pa
+
+    spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
+    others = ["a", "あ", "\u200b", "\ufeff", "\x00", "\u180e"]
+    cells = pa.array(spaces + others, pa.string())
+    has_other = arrow_clean.matches(cells, arrow_clean._SOME_NON_SPACE).to_pylist()
+    assert has_other == [False] * len(spaces) + [True] * len(others)
