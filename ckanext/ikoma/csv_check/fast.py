@@ -95,6 +95,12 @@ def _check_quotes(piece: bytearray, start: int, regular: re.Pattern) -> None:
         position = find(b'"', end)
 
 
+def _blank_line(piece: bytearray, start: int) -> bool:
+    """A line break right after another one (a blank line, or one made of a lone CR)."""
+    return piece[start:start + 1] in (b"\r", b"\n") or any(
+        piece.find(pair, start) >= 0 for pair in (b"\n\n", b"\r\r", b"\n\r"))
+
+
 def _utf8(piece: bytearray, cp932: bool, start: int = 0) -> bytearray:
     """The piece from `start` in UTF-8 (itself when it is UTF-8 already)."""
     if cp932:
@@ -164,10 +170,12 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
             cell_required = required and not column.is_flag
             plan.append((i, header[i], cell_required, {}, build_cell_check(column, required),
                          arrow_clean.nominator(column, cell_required)))
+    if len(header) < 2 or not plan:
+        raise Fallback("one column: a quoted empty cell is a blank line to the row pass")
     names = [f"c{i}" for i in range(len(header))]
     options = (pcsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * PIECE),
                pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                                 newlines_in_values=False, ignore_empty_lines=True),
+                                 newlines_in_values=False, ignore_empty_lines=False),
                pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
                                    include_columns=[names[i] for i, *_ in plan] or names[:1],
                                    strings_can_be_null=False, quoted_strings_can_be_null=False,
@@ -198,16 +206,19 @@ def _check_piece(piece: bytearray, start: int, cp932: bool, regular, options, pl
         piece, start = _utf8(piece, cp932, start), 0
     else:
         _utf8(piece, cp932, start)
-    if piece.count(b"\r", start) != piece.count(b"\r\n", start):
-        raise Fallback("a lone CR")
-    lines = piece.count(b"\n", start) + (not piece.endswith(b"\n"))
     if piece.find(b'"', start) >= 0:
         _check_quotes(piece, start, regular)
     try:
         table = pcsv.read_csv(pa.py_buffer(piece).slice(start), *options)
     except pa.ArrowInvalid:
         raise Fallback("a row of the wrong length") from None
-    if table.num_rows != lines:
+    # pyarrow ends a line at LF, CRLF or a lone CR, as csv.reader does, and makes a row of empty
+    # cells of a blank line (csv.reader skips it). So there is no lone CR when it has one row per
+    # LF, and no blank line when no row that could be one is one in the file.
+    lines = table.num_rows
+    if lines != piece.count(b"\n", start) + (not piece.endswith(b"\n")):
+        raise Fallback("a lone CR")
+    if plan and fn("any", fn("equal", table.column(0), pa.scalar(""))).as_py() and _blank_line(piece, start):
         raise Fallback("a blank line")
     findings: list = []
     for position, (index, name, required, seen, check, nominate) in enumerate(plan):
