@@ -74,8 +74,10 @@ def make_file(path: str) -> dict[str, int]:
 OURS = """
 import json, sys
 sys.path.insert(0, {root!r})
-from ckanext.ikoma.csv_check import check_csv
+from ckanext.ikoma.csv_check import check_csv, engine
 from ckanext.ikoma.standards import standard_dataset
+if {row_pass!r}:  # the encoding pass and the row pass alone, as without pyarrow
+    engine._fast_pass = lambda: None
 report = check_csv({path!r}, standard_dataset({number!r}), max_issues=0)
 print(json.dumps(dict(report.counts)))
 """
@@ -143,19 +145,24 @@ def compare(title: str, path: str, schema_path: str, encoding: str, number: str,
     root = os.path.dirname(HERE)
     f_wall, f_cpu, f_rss, f_counts = measured_alone(FRICTIONLESS.format(schema=schema_path, path=path,
                                                                         encoding=encoding))
-    o_wall, o_cpu, o_rss, o_counts = measured_alone(OURS.format(root=root, path=path, number=number))
+    o_wall, o_cpu, o_rss, o_counts = measured_alone(OURS.format(root=root, path=path, number=number, row_pass=False))
+    r_wall, r_cpu, r_rss, r_counts = measured_alone(OURS.format(root=root, path=path, number=number, row_pass=True))
+    assert r_counts == o_counts, ("the fast pass and the row pass disagree", o_counts, r_counts)
     c_wall, c_cpu, c_rss, c_counts = measured_alone(FLOOR.format(path=path, encoding=encoding))
     assert c_counts["rows"] == ROWS, c_counts
     size_mb = os.path.getsize(path) / 1e6
-    print(f"### {title}: {ROWS:,} rows, {size_mb:.1f} MB {encoding}\n")
+    print(f"### {title}: {ROWS:,} rows, {size_mb:.1f} MB {encoding} "
+          f"(load {os.getloadavg()[0]:.1f} after the passes, {time.strftime('%H:%M')})\n")
     print("| pass | wall (s) | rows/s (wall) | CPU (s) | rows/s (CPU) | peak RSS (MiB) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name, wall, cpu, rss in (("frictionless-py 5.18.1 (exported Table Schema)", f_wall, f_cpu, f_rss),
-                                 ("ckanext-ikoma csv_check", o_wall, o_cpu, o_rss),
+                                 ("ckanext-ikoma csv_check (fast pass, pyarrow 26.0.1)", o_wall, o_cpu, o_rss),
+                                 ("ckanext-ikoma csv_check, row pass only (no pyarrow)", r_wall, r_cpu, r_rss),
                                  ("bare `csv.reader` pass (floor)", c_wall, c_cpu, c_rss)):
         print(f"| {name} | {wall:.2f} | {ROWS / wall:,.0f} | {cpu:.2f} | {ROWS / cpu:,.0f} | {rss / 1024:.0f} |")
     print(f"\ncsv_check vs frictionless: {f_wall / o_wall:.1f}x (wall), {f_cpu / o_cpu:.1f}x (CPU); "
-          f"csv_check / floor: {o_wall / c_wall:.2f}x (wall), {o_cpu / c_cpu:.2f}x (CPU)\n")
+          f"csv_check / floor: {o_wall / c_wall:.2f}x (wall), {o_cpu / c_cpu:.2f}x (CPU); "
+          f"row pass only: {f_cpu / r_cpu:.1f}x frictionless, {r_cpu / c_cpu:.2f}x the floor (CPU)\n")
     print("| planted | rows | found by csv_check | found by frictionless |")
     print("|---|---:|---:|---:|")
     for kind, count in expected.items():

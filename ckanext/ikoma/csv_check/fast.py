@@ -37,7 +37,10 @@ CHUNK = 1 << 20
 assert CHUNK <= MAX_CELL
 # Bytes checked at a time: pyarrow compiles each regex again at each call, so fewer, larger pieces
 # (the memory this holds is bounded by it, whatever the file's size)
-PIECE = 4 * CHUNK
+PIECE = 2 * CHUNK
+# A column whose first piece has at most one distinct value in this many cells is checked by value
+# (pyarrow's hash of each cell costs less than a regex over it), the others by their regex.
+REPEATING = 8
 
 
 class Fallback(Exception):
@@ -52,29 +55,38 @@ def check_fast(stream: BinaryIO, standard, max_issues: int) -> Optional[Report]:
         return None
 
 
-def _pieces(stream: BinaryIO, chunk: bytes) -> Iterator[bytearray]:
-    """The file in runs of whole lines (the last one may lack its line break). The caller lets go
-    of each piece before asking for the next: one piece is held at a time."""
-    piece, carry = bytearray(), b""  # carry: the bytes after the last line break read
-    while chunk:
-        if b"\x00" in chunk:
-            raise Fallback("binary")
-        end = chunk.rfind(b"\n") + 1
-        if len(carry) + (chunk.find(b"\n") if end else len(chunk)) > MAX_CELL:
-            raise Fallback("a line longer than a cell may be")
+def _pieces(stream: BinaryIO, first: bytes) -> Iterator[tuple[bytearray, int]]:
+    """The file in runs of whole lines (the last one may lack its line break): (buffer, end), the
+    run being the buffer's first `end` bytes. The same buffer is read into again for the next run
+    (no fresh memory per run), so the caller is done with a run before asking for the next."""
+    buffer = bytearray(PIECE + CHUNK)
+    view = memoryview(buffer)
+    buffer[:len(first)] = first
+    filled, line_start, more = 0, 0, True  # line_start: where the unfinished line starts
+    read = len(first)
+    while True:
+        while read:
+            region = filled, filled + read
+            if buffer.find(b"\x00", *region) >= 0:
+                raise Fallback("binary")
+            line_end = buffer.find(b"\n", *region)
+            if (line_end if line_end >= 0 else region[1]) - line_start > MAX_CELL:
+                raise Fallback("a line longer than a cell may be")
+            if line_end >= 0:
+                line_start = buffer.rfind(b"\n", *region) + 1
+            filled += read
+            read = stream.readinto(view[filled:filled + CHUNK]) if filled < PIECE else 0
+            more = bool(read) or filled >= PIECE
+        end = line_start if more else filled
         if end:
-            piece += carry
-            piece += memoryview(chunk)[:end]
-            carry = chunk[end:]
-            if len(piece) >= PIECE:
-                yield piece
-                piece = bytearray()
-        else:
-            carry += chunk
-        chunk = stream.read(CHUNK)
-    piece += carry
-    if piece:
-        yield piece
+            yield buffer, end
+        if not more:
+            return
+        rest = bytes(view[end:filled])
+        buffer[:len(rest)] = rest
+        filled, line_start = len(rest), line_start - end
+        read = stream.readinto(view[filled:filled + CHUNK])
+        more = bool(read)
 
 
 def _regular_line(delimiter: str) -> re.Pattern:
@@ -84,31 +96,31 @@ def _regular_line(delimiter: str) -> re.Pattern:
     return re.compile(field + rb"(?:" + d + field + rb")*\r?\n?")
 
 
-def _check_quotes(piece: bytearray, start: int, regular: re.Pattern) -> None:
-    find, rfind, size = piece.find, piece.rfind, len(piece)
-    position = find(b'"', start)
+def _check_quotes(piece, start: int, end: int, regular: re.Pattern) -> None:
+    find, rfind = piece.find, piece.rfind
+    position = find(b'"', start, end)
     while position >= 0:
-        start = rfind(b"\n", 0, position) + 1
-        end = find(b"\n", position) + 1 or size
-        if not regular.fullmatch(piece, start, end):
+        line = rfind(b"\n", 0, position) + 1
+        line_end = find(b"\n", position, end) + 1 or end
+        if not regular.fullmatch(piece, line, line_end):
             raise Fallback("a quote csv.reader may read otherwise")
-        position = find(b'"', end)
+        position = find(b'"', line_end, end)
 
 
-def _blank_line(piece: bytearray, start: int) -> bool:
+def _blank_line(piece, start: int, end: int) -> bool:
     """A line break right after another one (a blank line, or one made of a lone CR)."""
     return piece[start:start + 1] in (b"\r", b"\n") or any(
-        piece.find(pair, start) >= 0 for pair in (b"\n\n", b"\r\r", b"\n\r"))
+        piece.find(pair, start, end) >= 0 for pair in (b"\n\n", b"\r\r", b"\n\r"))
 
 
-def _utf8(piece: bytearray, cp932: bool, start: int = 0) -> bytearray:
-    """The piece from `start` in UTF-8 (itself when it is UTF-8 already)."""
+def _utf8(piece, cp932: bool, start: int, end: int):
+    """The bytes from `start` to `end` in UTF-8: new bytes from CP932, else the piece itself."""
     if cp932:
         try:
-            return bytearray(str(memoryview(piece)[start:], "cp932").encode("utf-8"))
+            return str(memoryview(piece)[start:end], "cp932").encode("utf-8")
         except UnicodeDecodeError:
             raise Fallback("not CP932 throughout") from None
-    offsets = pa.array([start, len(piece)], pa.int64()).buffers()[1]
+    offsets = pa.array([start, end], pa.int64()).buffers()[1]
     try:  # the piece as one text cell: arrow's full validation checks its UTF-8, in C
         pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(piece)]).validate(full=True)
     except pa.ArrowInvalid:
@@ -126,9 +138,8 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
     if not header_end:
         raise Fallback("no line break in the first chunk")
     bom = first.startswith(codecs.BOM_UTF8)
-    head = first[:first.rfind(b"\n") + 1]
     try:
-        _utf8(head, cp932=False)
+        _utf8(first, False, 0, first.rfind(b"\n") + 1)
         encoding = "utf-8-sig" if bom else "utf-8"
     except Fallback:
         if bom:
@@ -142,8 +153,10 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
         report.add_warning("csv_encoding_not_utf8", encoding=ENCODING_NAMES["cp932"], normalized="UTF-8",
                            rule="rule_encoding")
     pieces = _pieces(stream, first)
-    piece = next(pieces)
-    first_line = _utf8(bytearray(piece[:header_end]), cp932).decode("utf-8-sig" if bom else "utf-8")
+    try:
+        first_line = first[:header_end].decode(encoding)
+    except UnicodeDecodeError:
+        raise Fallback("the header") from None
     if first_line.count("\r") != first_line.count("\r\n"):
         raise Fallback("a lone CR")
     delimiter = sniff_delimiter(first_line)
@@ -163,13 +176,15 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
                            normalized=",", rule="rule_delimiter")
     match = _report_header(header, standard, report)
 
-    plan = []  # (index, display name, cell required, remembered findings, check, arrow nominator)
+    # [index, display name, cell required, remembered findings, check, arrow nominator, by value]
+    plan = []
     for i, column in enumerate(match.columns):
         if column is not None:
             required = column_level(column, match.layout) == "required"
             cell_required = required and not column.is_flag
-            plan.append((i, header[i], cell_required, {}, build_cell_check(column, required),
-                         arrow_clean.nominator(column, cell_required)))
+            nominate = arrow_clean.nominator(column, cell_required)
+            plan.append([i, header[i], cell_required, {}, build_cell_check(column, required), nominate,
+                         True if nominate is None else None])
     if len(header) < 2 or not plan:
         raise Fallback("one column: a quoted empty cell is a blank line to the row pass")
     names = [f"c{i}" for i in range(len(header))]
@@ -182,11 +197,10 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
                                    null_values=[], check_utf8=False))
 
     size, rows, start = 0, 0, header_end
-    while piece is not None:
-        size += len(piece)
-        rows += _check_piece(piece, start, cp932, regular, options, plan, report, rows)
-        piece, start = None, 0  # let go of it before the next is read
-        piece = next(pieces, None)
+    for piece, end in pieces:
+        size += end
+        rows += _check_piece(piece, start, end, cp932, regular, options, plan, report, rows)
+        start = 0
     report.file["bytes"] = size
     report.rows = report.file["rows"] = rows
     if rows == 0:
@@ -196,36 +210,39 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
     return report
 
 
-def _check_piece(piece: bytearray, start: int, cp932: bool, regular, options, plan, report: Report,
+def _check_piece(piece: bytearray, start: int, end: int, cp932: bool, regular, options, plan, report: Report,
                  before: int) -> int:
-    """Check the rows of one piece from `start` (`before` rows came before it); return how many
-    it holds."""
-    if start >= len(piece):
+    """Check the rows of the piece's bytes from `start` to `end` (`before` rows came before
+    them); return how many rows they hold."""
+    if start >= end:
         return 0
     if cp932:
-        piece, start = _utf8(piece, cp932, start), 0
+        piece = _utf8(piece, cp932, start, end)
+        start, end = 0, len(piece)
     else:
-        _utf8(piece, cp932, start)
-    if piece.find(b'"', start) >= 0:
-        _check_quotes(piece, start, regular)
+        _utf8(piece, cp932, start, end)
+    if piece.find(b'"', start, end) >= 0:
+        _check_quotes(piece, start, end, regular)
     try:
-        table = pcsv.read_csv(pa.py_buffer(piece).slice(start), *options)
+        table = pcsv.read_csv(pa.py_buffer(piece).slice(start, end - start), *options)
     except pa.ArrowInvalid:
         raise Fallback("a row of the wrong length") from None
     # pyarrow ends a line at LF, CRLF or a lone CR, as csv.reader does, and makes a row of empty
     # cells of a blank line (csv.reader skips it). So there is no lone CR when it has one row per
     # LF, and no blank line when no row that could be one is one in the file.
     lines = table.num_rows
-    if lines != piece.count(b"\n", start) + (not piece.endswith(b"\n")):
+    if lines != piece.count(b"\n", start, end) + (piece[end - 1] != 10):  # 10: LF
         raise Fallback("a lone CR")
-    if plan and fn("any", fn("equal", table.column(0), pa.scalar(""))).as_py() and _blank_line(piece, start):
+    if fn("any", fn("equal", table.column(0), pa.scalar(""))).as_py() and _blank_line(piece, start, end):
         raise Fallback("a blank line")
     findings: list = []
-    for position, (index, name, required, seen, check, nominate) in enumerate(plan):
+    for position, (index, name, required, seen, check, nominate, by_value) in enumerate(plan):
         cells = table.column(f"c{index}")
         cells = cells.chunk(0) if cells.num_chunks == 1 else cells.combine_chunks()
+        if by_value is None:  # decided on the first piece: few distinct values are checked once each
+            by_value = plan[position][6] = fn("count_distinct", cells).as_py() * REPEATING <= len(cells)
         bad: dict = {}
-        if nominate is None:  # each distinct value of the piece
+        if by_value:  # each distinct value of the piece
             for value in fn("unique", cells).to_pylist():
                 found = _found(value, required, seen, check)
                 if found is not None:
