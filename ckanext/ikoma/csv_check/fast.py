@@ -145,61 +145,25 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
         if bom:
             raise
         encoding = "cp932"  # the encoding pass found a line that is not UTF-8: CP932, if all of it is
-    cp932 = encoding == "cp932"
 
+    # the report as engine.py begins it, the header as its row pass reads it
     report = Report(standard=_standard_summary(standard), max_issues=max_issues)
     report.file = {"bytes": 0, "encoding": encoding, "bom": bom}
-    if cp932:
+    if encoding == "cp932":
         report.add_warning("csv_encoding_not_utf8", encoding=ENCODING_NAMES["cp932"], normalized="UTF-8",
                            rule="rule_encoding")
-    pieces = _pieces(stream, first)
-    try:
-        first_line = first[:header_end].decode(encoding)
-    except UnicodeDecodeError:
-        raise Fallback("the header") from None
-    if first_line.count("\r") != first_line.count("\r\n"):
-        raise Fallback("a lone CR")
-    delimiter = sniff_delimiter(first_line)
-    regular = _regular_line(delimiter)
-    if '"' in first_line and not regular.fullmatch(first_line.encode("utf-8")):
-        raise Fallback("a quote in the header")
-    csv.field_size_limit(MAX_CELL)
-    try:
-        header = next(csv.reader([first_line], delimiter=delimiter, strict=False), None)
-    except csv.Error:
-        raise Fallback("header") from None
-    if not header or not any(h.strip() for h in header):
-        raise Fallback("no header")
+    header, delimiter = _header(first[:header_end], encoding)
     report.file["delimiter"] = delimiter
     if delimiter != ",":
         report.add_warning("csv_delimiter", delimiter="TAB" if delimiter == "\t" else delimiter,
                            normalized=",", rule="rule_delimiter")
-    match = _report_header(header, standard, report)
+    plan = _plan(header, _report_header(header, standard, report))
+    options = _options(len(header), delimiter, plan)
 
-    # [index, display name, cell required, remembered findings, check, arrow nominator, by value]
-    plan = []
-    for i, column in enumerate(match.columns):
-        if column is not None:
-            required = column_level(column, match.layout) == "required"
-            cell_required = required and not column.is_flag
-            nominate = arrow_clean.nominator(column, cell_required)
-            plan.append([i, header[i], cell_required, {}, build_cell_check(column, required), nominate,
-                         True if nominate is None else None])
-    if len(header) < 2 or not plan:
-        raise Fallback("one column: a quoted empty cell is a blank line to the row pass")
-    names = [f"c{i}" for i in range(len(header))]
-    options = (pcsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * PIECE),
-               pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                                 newlines_in_values=False, ignore_empty_lines=False),
-               pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
-                                   include_columns=[names[i] for i, *_ in plan] or names[:1],
-                                   strings_can_be_null=False, quoted_strings_can_be_null=False,
-                                   null_values=[], check_utf8=False))
-
-    size, rows, start = 0, 0, header_end
-    for piece, end in pieces:
+    size, rows, start, regular = 0, 0, header_end, _regular_line(delimiter)
+    for piece, end in _pieces(stream, first):
         size += end
-        rows += _check_piece(piece, start, end, cp932, regular, options, plan, report, rows)
+        rows += _check_piece(piece, start, end, encoding == "cp932", regular, options, plan, report, rows)
         start = 0
     report.file["bytes"] = size
     report.rows = report.file["rows"] = rows
@@ -208,6 +172,58 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
     if any(report.counts[code] for code in WHOLE_FILE_ERRORS):
         report.rows_with_errors = report.rows
     return report
+
+
+def _header(line: bytes, encoding: str) -> tuple[list[str], str]:
+    """The header and the delimiter, when csv.reader reads the first line as one whole row."""
+    try:
+        first_line = line.decode(encoding)
+    except UnicodeDecodeError:
+        raise Fallback("the header") from None
+    if first_line.count("\r") != first_line.count("\r\n"):
+        raise Fallback("a lone CR")
+    delimiter = sniff_delimiter(first_line)
+    if '"' in first_line and not _regular_line(delimiter).fullmatch(first_line.encode("utf-8")):
+        raise Fallback("a quote in the header")
+    csv.field_size_limit(MAX_CELL)
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter, strict=False), None)
+    except csv.Error:
+        raise Fallback("header") from None
+    if not header or not any(h.strip() for h in header):
+        raise Fallback("no header")
+    if len(header) < 2:
+        raise Fallback("one column: a quoted empty cell is a blank line to the row pass")
+    return header, delimiter
+
+
+def _plan(header: list[str], match) -> list[list]:
+    """[index, display name, cell required, remembered findings, check, arrow nominator, by value]
+    for each standard column, as rows.BatchChecker plans them."""
+    plan = []
+    for i, column in enumerate(match.columns):
+        if column is not None:
+            required = column_level(column, match.layout) == "required"
+            cell_required = required and not column.is_flag
+            nominate = arrow_clean.nominator(column, cell_required)
+            plan.append([i, header[i], cell_required, {}, build_cell_check(column, required), nominate,
+                         True if nominate is None else None])
+    if not plan:
+        raise Fallback("no column to check")
+    return plan
+
+
+def _options(width: int, delimiter: str, plan: list[list]) -> tuple:
+    """pyarrow's CSV reader as csv.reader splits a plain file: every cell text, none null, quotes
+    doubled, blank lines kept as rows (so that they can be told), only the checked columns kept."""
+    names = [f"c{i}" for i in range(width)]
+    return (pcsv.ReadOptions(column_names=names, use_threads=False, block_size=2 * PIECE),
+            pcsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
+                              newlines_in_values=False, ignore_empty_lines=False),
+            pcsv.ConvertOptions(column_types={n: pa.string() for n in names},
+                                include_columns=[names[i] for i, *_ in plan],
+                                strings_can_be_null=False, quoted_strings_can_be_null=False,
+                                null_values=[], check_utf8=False))
 
 
 def _check_piece(piece: bytearray, start: int, end: int, cp932: bool, regular, options, plan, report: Report,
@@ -253,7 +269,9 @@ def _check_piece(piece: bytearray, start: int, end: int, cp932: bool, regular, o
         if not nominated:
             continue
         for row, value in zip(nominated, fn("take", cells, pa.array(nominated, pa.int64())).to_pylist()):
-            found = bad.get(value, None) if value in bad else bad.setdefault(value, _found(value, required, seen, check))
+            if value not in bad:
+                bad[value] = _found(value, required, seen, check)
+            found = bad[value]
             if found is not None:
                 findings.append((row, position, name, value, found))
     failed: set = set()
