@@ -10,12 +10,10 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from ckanext.ikoma.csv_check import arrow_clean, check_csv, engine, fast, rows
-from ckanext.ikoma.csv_check.cells import build_cell_check
-from ckanext.ikoma.csv_check.header import column_level
 from ckanext.ikoma.standards import standard_dataset
 from ckanext.ikoma.standards.definitions import standard_datasets
 
-from test_clean import CELLS, _files, findings_cell_by_cell
+from test_clean import CELLS, _files, column_plans, findings_cell_by_cell
 
 STANDARDS = [s for s in standard_datasets().values() if s.columns]
 
@@ -94,17 +92,7 @@ def test_generated_files_get_the_same_report_from_the_fast_pass(rows_, encoding,
     _same_both_ways(data, standard_dataset("10"))
 
 
-# (name, cell required, check, arrow nominator) for every column of every layout with one
-PLANS = []
-for standard in standard_datasets().values():
-    for layout in standard.layouts:
-        for column in standard.columns_for(layout):
-            required = column_level(column, layout) == "required"
-            cell_required = required and not column.is_flag
-            nominate = arrow_clean.nominator(column, cell_required)
-            if nominate is not None:
-                PLANS.append((f"{standard.number} {layout} {column.name}", cell_required,
-                              build_cell_check(column, required), nominate))
+PLANS = column_plans(arrow_clean.nominator)  # (name, cell required, check, arrow nominator)
 
 
 @settings(max_examples=600, deadline=None)
@@ -140,3 +128,14 @@ def test_python_whitespace_as_re2_reads_it():
     cells = pa.array(spaces + others, pa.string())
     has_other = arrow_clean.matches(cells, arrow_clean._SOME_NON_SPACE).to_pylist()
     assert has_other == [False] * len(spaces) + [True] * len(others)
+
+
+def test_without_pyarrow_the_row_pass_checks_alone(monkeypatch, data_file):
+    for name in ("ckanext.ikoma.csv_check.fast", "ckanext.ikoma.csv_check.arrow_clean"):
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    assert engine._fast_pass() is None
+    with open(data_file("toilets_current_bom_errors.csv"), "rb") as f:
+        data = f.read()
+    report = check_csv(io.BytesIO(data), standard_dataset("13"), max_issues=10_000)
+    assert report.to_dict() == _row_pass(data, standard_dataset("13")).to_dict() and report.issues
