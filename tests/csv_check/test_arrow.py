@@ -130,10 +130,23 @@ def test_python_whitespace_as_re2_reads_it():
     assert has_other == [False] * len(spaces) + [True] * len(others)
 
 
+def test_the_fast_pass_checks_files_from_a_size_on(monkeypatch, data_file):
+    with open(data_file("shelters_clean.csv"), "rb") as f:
+        data = f.read()
+    calls = []
+    monkeypatch.setattr(fast, "check_fast", lambda *args: calls.append(args) or None)
+    check_csv(io.BytesIO(data), standard_dataset("03"))
+    assert not calls  # a small file: the row pass, pyarrow not even imported for it
+    monkeypatch.setattr(engine, "FAST_FROM", len(data))
+    check_csv(io.BytesIO(data), standard_dataset("03"))
+    assert len(calls) == 1
+
+
 def test_without_pyarrow_the_row_pass_checks_alone(monkeypatch, data_file):
     for name in ("ckanext.ikoma.csv_check.fast", "ckanext.ikoma.csv_check.arrow_clean"):
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "pyarrow", None)  # import pyarrow raises ImportError
+    monkeypatch.setattr(engine, "FAST_FROM", 0)
     assert engine._fast_pass() is None
     with open(data_file("toilets_current_bom_errors.csv"), "rb") as f:
         data = f.read()

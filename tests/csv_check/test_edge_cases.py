@@ -90,6 +90,7 @@ def test_memory_stays_bounded_whatever_the_file_size(tmp_path, monkeypatch, engi
     if engine == "row pass":
         monkeypatch.setattr(engine_module, "_fast_pass", lambda: None)
     else:
+        monkeypatch.setattr(engine_module, "FAST_FROM", 0)
         monkeypatch.setattr(fast, "CHUNK", 1 << 16)
         monkeypatch.setattr(fast, "PIECE", 1 << 18)
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
