@@ -35,8 +35,8 @@ from ckanext.ikoma.net.content import looks_like_html
 # inside it can be too large for csv.reader (longer lines are measured across reads).
 CHUNK = 1 << 20
 assert CHUNK <= MAX_CELL
-# Bytes checked at a time: pyarrow compiles each regex again at each call, so fewer, larger pieces
-# (the memory this holds is bounded by it, whatever the file's size)
+# Bytes checked at a time: each call into pyarrow has a cost of its own, so fewer, larger pieces;
+# the memory held is bounded by it whatever the file's size (4 MiB: 30 MiB more RSS, no faster)
 PIECE = 2 * CHUNK
 # A column whose first piece has at most one distinct value in this many cells is checked by value
 # (pyarrow's hash of each cell costs less than a regex over it), the others by their regex.
