@@ -3,6 +3,8 @@ import io
 import os
 import tracemalloc
 
+import pytest
+
 from ckanext.ikoma.csv_check import check_csv
 from ckanext.ikoma.csv_check.encoding import detect_encoding
 from ckanext.ikoma.standards import standard_dataset
@@ -77,14 +79,42 @@ def _write_rows(path, count):
             f.write(f"292095,S{i},生駒市役所,34.691740,135.700610\r\n")
 
 
-def test_memory_stays_bounded_whatever_the_file_size(tmp_path):
+@pytest.mark.parametrize("engine", ["row pass", "fast pass"])
+def test_memory_stays_bounded_whatever_the_file_size(tmp_path, monkeypatch, engine):
+    """Both passes: the row pass holds a batch of rows, the fast pass a piece of the file (here
+    made smaller than its 4 MiB, so that four times the rows are several pieces), and the memory
+    arrow takes for the piece's columns is bounded by it too."""
+    import pyarrow as pa
+    from ckanext.ikoma.csv_check import engine as engine_module, fast
+
+    if engine == "row pass":
+        monkeypatch.setattr(engine_module, "_fast_pass", lambda: None)
+    else:
+        monkeypatch.setattr(engine_module, "FAST_FROM", 0)
+        monkeypatch.setattr(fast, "CHUNK", 1 << 16)
+        monkeypatch.setattr(fast, "PIECE", 1 << 18)
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
     _write_rows(small, 40_000)
     _write_rows(large, 160_000)
-    small_report, small_peak = _peak_memory_checking(small)
-    large_report, large_peak = _peak_memory_checking(large)
+    pools = []
+    for path in (small, large):
+        pools.append(pa.proxy_memory_pool(pa.default_memory_pool()))
+        previous = pa.default_memory_pool()
+        pa.set_memory_pool(pools[-1])
+        try:
+            report, peak = _peak_memory_checking(path)
+        finally:
+            pa.set_memory_pool(previous)
+        if path == small:
+            small_report, small_peak = report, peak
+        else:
+            large_report, large_peak = report, peak
     assert (small_report.file["rows"], large_report.file["rows"]) == (40_000, 160_000)
     assert all(code.startswith("csv_missing_") for code in large_report.counts)  # every cell passed
     # Four times the file, not four times the memory (a loaded file would grow with it).
     assert large_peak < small_peak * 1.5 + 256 * 1024, (small_peak, large_peak)
+    small_arrow, large_arrow = (pool.max_memory() for pool in pools)
+    assert large_arrow < small_arrow * 1.5 + 256 * 1024, (small_arrow, large_arrow)
+    if engine == "fast pass":
+        assert small_arrow > 0  # arrow did read the file
     assert large_peak < os.path.getsize(large) / 4

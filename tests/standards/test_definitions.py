@@ -350,3 +350,17 @@ def test_spellings_of_choices_map_to_their_values():
     marks = definitions.cell_spellings()
     assert "○" in marks.flag_yes and "×" in marks.flag_no and "なし" in marks.blank
     assert not (marks.flag_yes & marks.flag_no)
+
+
+def test_one_dataset_is_read_without_the_other_files():
+    """A fresh process: the CSV check of one file reads one definition, and the full set read later
+    hands out the very same object."""
+    code = (
+        "from ckanext.ikoma.standards import definitions as d\n"
+        "one = d.standard_dataset('10')\n"
+        "assert d._loaded.cache_info().currsize == 1 and not d.standard_datasets.cache_info().currsize\n"
+        "assert d.standard_datasets()['10'] is one and d.standard_dataset('10') is one\n"
+        "assert d._loaded.cache_info().currsize == len(d.definition_files())\n"
+        "assert d.standard_dataset('13').columns and d.standard_dataset('8') is d.standard_datasets()['08']\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

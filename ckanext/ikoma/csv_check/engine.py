@@ -19,6 +19,9 @@ DELIMITERS = (",", "\t", ";")
 ENCODING_NAMES = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "cp932": "Shift_JIS (CP932)"}
 # A cell larger than this is not a CSV cell but a broken file (csv's own default is 128 KiB).
 MAX_CELL = 1 << 20
+# Files from this size on are checked by the fast pass when pyarrow is there (fast.py). Below it
+# the row pass takes about as long as importing pyarrow (0.07 s, and 77 MiB of memory).
+FAST_FROM = 4 << 20
 # Findings that concern every row: no row of such a file conforms.
 WHOLE_FILE_ERRORS = ("csv_missing_required_column", "csv_duplicate_column", "csv_no_standard_columns")
 
@@ -38,6 +41,23 @@ def sniff_delimiter(first_line: str) -> str:
     return best if counts[best] else ","
 
 
+def _fast_pass() -> Optional[Callable]:
+    """fast.py's check when pyarrow can be imported; this module's passes are the reference."""
+    try:
+        from ckanext.ikoma.csv_check.fast import check_fast
+    except ImportError:
+        return None
+    return check_fast
+
+
+def _size(stream: BinaryIO) -> int:
+    position = stream.tell()
+    stream.seek(0, io.SEEK_END)
+    size = stream.tell()
+    stream.seek(position)
+    return size
+
+
 def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues: int = 100,
               max_bytes: Optional[int] = None, fix_to: Optional[BinaryIO] = None,
               rows_to: Optional[Callable] = None) -> Report:
@@ -50,8 +70,17 @@ def check_csv(source: Union[str, os.PathLike, BinaryIO], standard, *, max_issues
         with open(source, "rb") as stream:
             return check_csv(stream, standard, max_issues=max_issues, max_bytes=max_bytes, fix_to=fix_to,
                              rows_to=rows_to)
-    report = Report(standard=_standard_summary(standard), max_issues=max_issues)
     stream = source
+    size = _size(stream)
+    if max_bytes is None or size <= max_bytes:
+        fast = _fast_pass() if fix_to is None and rows_to is None and size >= FAST_FROM else None
+        if fast is not None:
+            position = stream.tell()
+            report = fast(stream, standard, max_issues)
+            if report is not None:
+                return report
+            stream.seek(position)
+    report = Report(standard=_standard_summary(standard), max_issues=max_issues)
 
     if max_bytes is not None:
         stream.seek(0, io.SEEK_END)

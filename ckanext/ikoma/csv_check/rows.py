@@ -110,17 +110,7 @@ class BatchChecker:
                     fixes[value] = fixed
             if fixes:
                 replacements.append((index, fixes))
-        findings.sort(key=lambda f: (f[0], f[1]))
-        for batch_index, _, name, value, found in findings:
-            where = {"row": first_row + batch_index, "line": self.lines[batch_index], "column": name, "cell": value}
-            if found is _EMPTY:
-                self.report.add_error("csv_required_cell_empty", **where)
-                self.failed.add(batch_index)
-                continue
-            for severity, code, params in found:
-                self.report.add(severity, code, **where, **params)
-                if severity == ERROR:
-                    self.failed.add(batch_index)
+        report_findings(self.report, findings, first_row, self.lines, self.failed)
         self.report.rows_with_errors += len(self.failed)
         if self.writer is not None or self.sink is not None:
             self._write(replacements)
@@ -163,6 +153,23 @@ class BatchChecker:
                 self.writer.writerow(out)
             if self.sink is not None and batch_index not in self.failed:
                 self.sink(out)
+
+
+def report_findings(report: Report, findings: list, first_row: int, lines, failed: set) -> None:
+    """Add the findings (index, plan position, column name, value, found) of a run of rows to the
+    report in line order, then column order; the indices of rows with an error go into `failed`.
+    `lines[index]` is the line where the row starts."""
+    findings.sort(key=lambda f: (f[0], f[1]))
+    for index, _, name, value, found in findings:
+        where = {"row": first_row + index, "line": lines[index], "column": name, "cell": value}
+        if found is _EMPTY:
+            report.add_error("csv_required_cell_empty", **where)
+            failed.add(index)
+            continue
+        for severity, code, params in found:
+            report.add(severity, code, **where, **params)
+            if severity == ERROR:
+                failed.add(index)
 
 
 def _found(value: Optional[str], required: bool, seen: dict, check) -> Any:
