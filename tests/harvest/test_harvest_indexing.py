@@ -96,3 +96,20 @@ def test_a_harvested_update_of_a_dataset_made_private_stays_out_of_public_search
     hits = call_action("package_search", context={"user": sysadmin["name"]}, q="*:*",
                        fq='harvest_identity:"293423-ds-0002@293423"', include_private=True)["results"]
     assert [(d["title"], d["private"]) for d in hits] == [("平群町のデータ2（改訂）", True)]
+
+
+def test_datasets_added_in_a_run_that_also_withdraws_are_found_when_it_finishes(catalog_server, make_source, harvest):
+    """The withdrawals are the job's last objects: the datasets written before them are indexed
+    in the import of the last one, which writes nothing itself."""
+    directory, base, _ = catalog_server
+    datasets = [dataset(i) for i in range(1, 6)]
+    first = write_catalog(directory, datasets, per_page=10)
+    source = make_source(f"{base}/{first}", deletion="withdraw")
+    harvest(source["id"])
+
+    write_catalog(directory, datasets[:2] + datasets[3:] + [dataset(6), dataset(7)], per_page=10)
+    report = harvest(source["id"])
+    assert report["stats"]["added"] == 2 and report["stats"]["deleted"] == 1, report
+    assert [d["title"] for d in found("293423-ds-0006@293423")] == ["平群町のデータ6"]
+    assert [d["title"] for d in found("293423-ds-0007@293423")] == ["平群町のデータ7"]
+    assert found("293423-ds-0003@293423") == []  # withdrawn: private, out of public search

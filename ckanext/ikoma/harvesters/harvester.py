@@ -127,6 +127,13 @@ class IkomaDCATHarvester(HarvesterBase):
     # ---------------------------------------------------------------- import
 
     def import_stage(self, harvest_object):
+        job_id = harvest_object.harvest_job_id
+        try:
+            return self._import_object(harvest_object)
+        finally:  # whatever this object's fate (a withdrawal, an error), the job's written datasets
+            indexing.index_due(job_id)  # are indexed in time: it may be the job's last object
+
+    def _import_object(self, harvest_object):
         source = harvest_object.source or harvest_object.job.source
         try:
             config = self._config(source)
@@ -139,7 +146,6 @@ class IkomaDCATHarvester(HarvesterBase):
             self._object_error(harvest_object, "internal", *bilingual("harvest_no_content"))
             return False
         harvested = Harvested.from_json(harvest_object.content)
-        job_id = harvest_object.harvest_job_id
         try:
             return self._import(harvest_object, source, config, harvested)
         except Exception as error:
@@ -147,8 +153,6 @@ class IkomaDCATHarvester(HarvesterBase):
             model.Session.rollback()
             self._object_error(harvest_object, "internal", *bilingual("harvest_import_internal", detail=repr(error)))
             return False
-        finally:  # whatever this object's fate, the job's written datasets are indexed in time
-            indexing.index_due(job_id)
 
     def _object_error(self, harvest_object, kind: str, ja: str, en: str) -> None:
         HarvestObjectError.create(error_text(kind, ja, en), harvest_object, "Import")
