@@ -113,3 +113,22 @@ def test_datasets_added_in_a_run_that_also_withdraws_are_found_when_it_finishes(
     assert [d["title"] for d in found("293423-ds-0006@293423")] == ["平群町のデータ6"]
     assert [d["title"] for d in found("293423-ds-0007@293423")] == ["平群町のデータ7"]
     assert found("293423-ds-0003@293423") == []  # withdrawn: private, out of public search
+
+
+def test_a_distribution_moved_upstream_is_found_at_its_new_url(catalog_server, make_source, harvest):
+    """A resource URL changed: on CKAN 2.11 the dataset is then indexed at its commit, as CKAN does,
+    so that the plugins listening for URL changes hear of it; either way search has the new URL."""
+    directory, base, _ = catalog_server
+    datasets = [dataset(i) for i in range(1, 3)]
+    first = write_catalog(directory, datasets, per_page=10)
+    source = make_source(f"{base}/{first}")
+    harvest(source["id"])
+
+    moved = "https://data.example.jp/293423/files/0001-v2.csv"
+    datasets[0] = dataset(1, distributions=[(moved, "CSV", "CSVファイル")])
+    write_catalog(directory, datasets, per_page=10)
+    report = harvest(source["id"])
+    assert report["stats"]["updated"] == 1, report
+    model.Session.remove()
+    hits = call_action("package_search", q="*:*", fq=f'res_url:"{moved}"', rows=2)["results"]
+    assert [d["harvest_identity"] for d in hits] == ["293423-ds-0001@293423"]
