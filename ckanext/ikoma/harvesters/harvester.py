@@ -30,6 +30,7 @@ from ckanext.harvest.interfaces import IHarvester
 from ckanext.harvest.model import HarvestGatherError, HarvestObjectError, HarvestSource
 
 from ckanext.ikoma.harvesters.config import ConfigError, SourceConfig, parse_config
+from ckanext.ikoma.harvesters import indexing
 from ckanext.ikoma.harvesters.gather import Gather
 from ckanext.ikoma.harvesters.mapping import Harvested, dataset_name, fill_contact
 from ckanext.ikoma.harvesters.records import add_warnings, bilingual, error_text
@@ -46,6 +47,18 @@ HARVESTER_NAME = "ikoma_dcat"
 
 class IkomaDCATHarvester(HarvesterBase):
     plugins.implements(IHarvester)
+
+    # lookups that hold for a whole job, made once per job in each fetch consumer rather than once
+    # per dataset: the publishers' organizations, the source's role
+    _job_id: Optional[str] = None
+    _job_lookups: dict[Any, Any] = {}
+
+    def _once_per_job(self, job_id: str, key: Any, compute):
+        if self._job_id != job_id:
+            self._job_id, self._job_lookups = job_id, {}
+        if key not in self._job_lookups:
+            self._job_lookups[key] = compute()
+        return self._job_lookups[key]
 
     def info(self):
         return {
@@ -119,6 +132,13 @@ class IkomaDCATHarvester(HarvesterBase):
     # ---------------------------------------------------------------- import
 
     def import_stage(self, harvest_object):
+        job_id = harvest_object.harvest_job_id
+        try:
+            return self._import_object(harvest_object)
+        finally:  # whatever this object's fate (a withdrawal, an error), the job's written datasets
+            indexing.index_due(job_id)  # are indexed in time: it may be the job's last object
+
+    def _import_object(self, harvest_object):
         source = harvest_object.source or harvest_object.job.source
         try:
             config = self._config(source)
@@ -147,8 +167,11 @@ class IkomaDCATHarvester(HarvesterBase):
         return {"user": self._get_user_name(), "ignore_auth": True, "return_id_only": True, "ikoma_harvest": True}
 
     def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested):
+        job_id = harvest_object.harvest_job_id
         holder = find_holders([harvested.identity]).get(harvested.identity)
-        if kept_elsewhere(holder, source.id, self._role(source, config), self._role_of):
+        role = self._once_per_job(job_id, "role", lambda: self._role(source, config)) if holder else None
+        if kept_elsewhere(holder, source.id, role, lambda other: self._once_per_job(
+                job_id, ("role", other), lambda: self._role_of(other))):
             add_extra(harvest_object, "duplicate_of", holder.package_id)
             harvest_object.package_id = None
             harvest_object.add()
@@ -161,8 +184,9 @@ class IkomaDCATHarvester(HarvesterBase):
             self._object_error(harvest_object, "local_edit", *bilingual("harvest_local_edit"))
             return "unchanged"
 
-        owner_org = (model.Package.get(source.id).owner_org if config.owner == "source"
-                     else organization_for(harvested.publisher_code, source))
+        owner_org = self._once_per_job(job_id, ("org", config.owner, harvested.publisher_code), lambda: (
+            model.Package.get(source.id).owner_org if config.owner == "source"
+            else organization_for(harvested.publisher_code, source)))
         dataset, unmapped = dict(harvested.dataset), {k: list(v) for k, v in harvested.unmapped.items()}
         warnings = list(harvested.warnings)
         for _attempt in range(3):
@@ -181,7 +205,9 @@ class IkomaDCATHarvester(HarvesterBase):
             self._object_error(harvest_object, "validation", *validation_messages(error))
             return False
         add_warnings(harvest_object, warnings, harvested.original_uri or harvested.identity)
-        model.Session.commit()
+        # the dataset, its harvest object and warnings in one transaction; indexed with its batch
+        if indexing.commit_unindexed():
+            indexing.queue(harvest_object.harvest_job_id, harvest_object.package_id)
         return True
 
     def _write(self, harvest_object, harvested: Harvested, existing, owner_org: str, values: dict[str, Any],
@@ -197,7 +223,7 @@ class IkomaDCATHarvester(HarvesterBase):
             harvest_raw_values=json.dumps(harvested.raw_values, ensure_ascii=False) if harvested.raw_values else "",
             harvest_withdrawn_at="", owner_org=owner_org,
         )
-        context = self._context()
+        context = dict(self._context(), defer_commit=True)  # committed by _import, indexed in a batch
         # current before the dataset is written, in the same transaction (a change to the harvest
         # object after the dataset's commit would index the dataset a second time)
         make_current(harvest_object)
