@@ -17,6 +17,7 @@ from ckanext.ikoma.compat import extra_value
 from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME
 from ckanext.ikoma.harvesters.mapping import read_unmapped
 from ckanext.ikoma.harvesters.records import error_kind, is_warning
+from ckanext.ikoma.logic.harvest_progress import job_progress
 
 # Error kinds as the harvester records them, with what a curator should read (ja, en).
 ERROR_KINDS = OrderedDict([
@@ -39,6 +40,7 @@ ERROR_KINDS = OrderedDict([
     ("validation", ("項目の値の誤り", "invalid values")),
     ("local_edit", ("職員の編集を保持", "local edits kept")),
     ("internal", ("内部エラー", "internal error")),
+    ("stuck", ("進まなくなったジョブ", "job stopped moving")),
     ("warning:value_left_out", ("取り込めず除いた値", "values left out")),
     ("warning:value_invalid", ("正しくないため除いた値", "invalid values left out")),
     ("warning:markup", ("マークアップを含む文字", "markup in text")),
@@ -150,6 +152,7 @@ def source_summary(source: HarvestSource) -> dict[str, Any]:
         "source": source, "name": package.name if package else source.id,
         "organization": model.Group.get(package.owner_org) if package is not None and package.owner_org else None,
         "job": job, "counts": job_counts(job) if job else None,
+        "progress": job_progress(job) if job else None,
     }
 
 
