@@ -133,6 +133,32 @@ def test_a_job_whose_objects_stop_moving_is_closed_with_the_reason(app, cli, cat
     assert call_action("package_search", q="harvest_identity:*", rows=0)["count"] == 3
 
 
+def test_a_job_waiting_its_turn_behind_moving_jobs_is_not_closed(catalog_server, make_source, gather_consumer_only,
+                                                                  monkeypatch):
+    """On a hub, one source's objects wait in the shared fetch queue while others' are imported."""
+    directory, base, _ = catalog_server
+    waiting = make_source(f"{base}/{write_catalog(directory, [dataset(1), dataset(2)], per_page=2)}")
+    moving = make_source(f"{base}/{write_catalog(directory, [dataset(11), dataset(12)], prefix='other')}",
+                         name="other")
+    waiting_job = _gathered(call_action("harvest_job_create", source_id=waiting["id"])["id"]).id
+    moving_job = _gathered(call_action("harvest_job_create", source_id=moving["id"])["id"]).id
+    monkeypatch.setitem(config, "ckanext.ikoma.harvest.stuck_after", 3)
+    _wait_past(HarvestJob.get(waiting_job).get_last_action_time(), 4)
+    harvester = queue.get_harvester("ikoma_dcat")
+    obj = model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == moving_job).first()
+    queue.fetch_and_import_stages(harvester, obj)  # the fetch consumer is busy with the other job
+
+    call_action("harvest_jobs_run")
+    model.Session.remove()
+    assert HarvestJob.get(waiting_job).status == "Running"
+    assert HarvestJob.get(moving_job).status == "Running"
+
+    _wait_past(HarvestJob.get(moving_job).get_last_action_time(), 4)  # then nothing moves any more
+    call_action("harvest_jobs_run")
+    model.Session.remove()
+    assert HarvestJob.get(waiting_job).status == HarvestJob.get(moving_job).status == "Finished"
+
+
 def _wait_past(moment, seconds: float) -> None:
     """Until `seconds` have passed since `moment` (a naive UTC time, as ckanext-harvest stores)."""
     import datetime

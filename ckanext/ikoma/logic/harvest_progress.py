@@ -95,6 +95,8 @@ def _duration(seconds: int, lang: str) -> str:
 def close_stuck_jobs(source_id: Optional[str] = None, now: Optional[datetime.datetime] = None) -> list[str]:
     """Close every running job (of one source, or all) that has not moved for `stuck_after`
     seconds: a `stuck` job error with the reason, then ckanext-harvest's `harvest_job_abort`.
+    On a hub, jobs wait their turn in the shared gather and fetch queues: a job whose work is still
+    queued is stuck only when nothing of any running job has moved either (the consumers stopped).
     Returns the ids of the jobs closed."""
     limit = stuck_after()
     if not limit:
@@ -104,11 +106,15 @@ def close_stuck_jobs(source_id: Optional[str] = None, now: Optional[datetime.dat
     if source_id:
         query = query.filter(HarvestJob.source_id == source_id)
     closed = []
+    moved = last_movement()
+    harvesting = moved is not None and (now - moved).total_seconds() <= limit
     for (job_id,) in query.all():  # by id: harvest_job_abort ends the session
         job = HarvestJob.get(job_id)
         last = job.get_last_action_time()
         if last is None or (now - last).total_seconds() <= limit:
             continue
+        if harvesting and _queued(job):
+            continue  # its objects wait behind other jobs' in the shared queues, which are moving
         left = (model.Session.query(sa.func.count(HarvestObject.id))
                 .filter(HarvestObject.harvest_job_id == job.id, HarvestObject.state.notin_(DONE_STATES)).scalar())
         params = {"left": left, "since": last.strftime("%Y-%m-%d %H:%M:%S UTC")}
@@ -128,6 +134,28 @@ def close_stuck_jobs(source_id: Optional[str] = None, now: Optional[datetime.dat
         log.warning("harvest job %s closed: nothing moved for %s s (%s objects left)", job_id, limit, left)
         closed.append(job_id)
     return closed
+
+
+def last_movement() -> Optional[datetime.datetime]:
+    """When anything of any running job last moved: a gather started or finished, an object
+    gathered, fetched or imported."""
+    running = model.Session.query(HarvestJob.id).filter(HarvestJob.status == "Running")
+    objects = (model.Session.query(sa.func.max(sa.func.greatest(
+        HarvestObject.gathered, HarvestObject.fetch_started, HarvestObject.import_started,
+        HarvestObject.import_finished))).filter(HarvestObject.harvest_job_id.in_(running.subquery())).scalar())
+    jobs = (model.Session.query(sa.func.max(sa.func.greatest(HarvestJob.gather_started, HarvestJob.gather_finished)))
+            .filter(HarvestJob.status == "Running").scalar())
+    return max((t for t in (objects, jobs) if t is not None), default=None)
+
+
+def _queued(job: HarvestJob) -> bool:
+    """Waiting in a queue rather than held: not gathered yet, or objects waiting to be fetched.
+    (One left in FETCH or IMPORT, or a gather that started and stopped, is held by a consumer
+    that no longer works on it.)"""
+    if job.gather_started is None:
+        return True
+    return bool(model.Session.query(HarvestObject.id)
+                .filter(HarvestObject.harvest_job_id == job.id, HarvestObject.state == "WAITING").first())
 
 
 @toolkit.chained_action
