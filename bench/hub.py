@@ -110,7 +110,8 @@ def _storage() -> dict:
                                                          model.Package.state == "active").count()
     size = model.Session.execute(model.sa.text("SELECT pg_database_size(current_database())")).scalar()
     objects = model.Session.query(HarvestObject).count()
-    return {"datasets": datasets, "db_bytes": size, "harvest_objects": objects}
+    errored = model.Session.query(HarvestObject).filter(HarvestObject.state == "ERROR").count()
+    return {"datasets": datasets, "db_bytes": size, "harvest_objects": objects, "errored": errored}
 
 
 def harvest(ini: str, spec_path: str) -> None:
@@ -134,7 +135,7 @@ def harvest(ini: str, spec_path: str) -> None:
         total = len(source_ids)
 
         def say(phase):
-            return lambda done: print(f"  {phase}: {done}/{total} jobs finished", file=sys.stderr, flush=True)
+            return lambda done: print(f"  {phase}: {done}/{total} jobs gathered", file=sys.stderr, flush=True)
 
         result["first"] = {"seconds": run_jobs(source_ids, progress=say("first")), **_storage()}
         result["unchanged"] = {"seconds": run_jobs(source_ids, progress=say("unchanged")), **_storage()}
@@ -200,8 +201,8 @@ def report(args, towns, per_catalog, page, harvested, figures, peaks, started) -
           f"(--scale {args.scale}), pages of {page}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}, "
           f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
     print("| harvest of all sources | time (s) | datasets/s | datasets | DB size / dataset (KiB) | "
-          "harvest_object rows / dataset |")
-    print("|---|---:|---:|---:|---:|---:|")
+          "harvest_object rows / dataset | objects in error (all runs) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     labels = {"first": "first full harvest", "unchanged": "re-harvest, nothing changed",
               "changed": "re-harvest, 1% changed"}
     empty = harvested["empty"]["db_bytes"]  # the database with its organizations and sources, before any harvest
@@ -209,7 +210,7 @@ def report(args, towns, per_catalog, page, harvested, figures, peaks, started) -
         run = harvested[key]
         n = max(run["datasets"], 1)
         print(f"| {label} | {run['seconds']:.1f} | {n / run['seconds']:.1f} | {run['datasets']:,} | "
-              f"{(run['db_bytes'] - empty) / n / 1024:.1f} | {run['harvest_objects'] / n:.2f} |")
+              f"{(run['db_bytes'] - empty) / n / 1024:.1f} | {run['harvest_objects'] / n:.2f} | {run['errored']} |")
     print(f"\nDB size / dataset: growth of `pg_database_size` over the database before the first harvest "
           f"({empty / 2**20:.0f} MiB with its organizations and sources), divided by the datasets.")
     print("\n| consumer | peak RSS (MiB) |\n|---|---:|")
