@@ -61,8 +61,8 @@ def _states(job_id: str) -> Counter:
                    .filter(HarvestObject.harvest_job_id == job_id))
 
 
-def _page_progress(app, name: str) -> dict[str, int]:
-    html = app.get(f"/neighbours/{name}").get_data(as_text=True)
+def _page_progress(app, name: str, pages: str = "/neighbours/") -> dict[str, int]:
+    html = app.get(f"{pages}{name}").get_data(as_text=True)
     return {key: int(value) for key, value in re.findall(r'class="ikoma-progress-(\w+)">(\d+)%?<', html)}
 
 
@@ -89,6 +89,7 @@ def test_progress_on_the_page_and_in_the_cli_matches_the_objects_states(app, cli
                      "waiting": states["WAITING"], "importing": states["FETCH"] + states["IMPORT"],
                      "errors": states["ERROR"]}
     assert _page_progress(app, "") == shown  # the list of neighbours shows the same
+    assert _page_progress(app, "neighbour", "/harvest/") == shown  # and ckanext-harvest's source page
     result = cli.invoke(ckan_command, ["ikoma", "harvest", "progress"])
     assert result.exit_code == 0, result.output
     assert "neighbour: Running 2/5 (40%), waiting 3, importing 0, errors 0, last activity" in result.output
@@ -120,6 +121,8 @@ def test_a_job_whose_objects_stop_moving_is_closed_with_the_reason(app, cli, cat
     assert re.search(r'ikoma-harvest-stuck">closed: nothing was gathered or imported for more than 2 seconds '
                      r'\(last movement [0-9: -]+UTC\); the 3 objects left were marked as errors', en)
     assert 'data-kind="stuck"' in ja and "進まなくなったジョブ" in ja and "job stopped moving" in en
+    harvest_page = app.get("/harvest/neighbour").get_data(as_text=True)
+    assert re.search(r'ikoma-harvest-stuck">2秒以上、収集も取り込みも進まなかった', harvest_page)
     result = cli.invoke(ckan_command, ["ikoma", "harvest", "progress"])
     assert "neighbour: Finished 3/3 (100%)" in result.output and "2秒以上" in result.output
     assert "more than 2 seconds" in result.output

@@ -139,10 +139,10 @@ def close_stuck_jobs(source_id: Optional[str] = None, now: Optional[datetime.dat
 def last_movement() -> Optional[datetime.datetime]:
     """When anything of any running job last moved: a gather started or finished, an object
     gathered, fetched or imported."""
-    running = model.Session.query(HarvestJob.id).filter(HarvestJob.status == "Running")
+    running = sa.select(HarvestJob.id).where(HarvestJob.status == "Running")
     objects = (model.Session.query(sa.func.max(sa.func.greatest(
         HarvestObject.gathered, HarvestObject.fetch_started, HarvestObject.import_started,
-        HarvestObject.import_finished))).filter(HarvestObject.harvest_job_id.in_(running.subquery())).scalar())
+        HarvestObject.import_finished))).filter(HarvestObject.harvest_job_id.in_(running)).scalar())
     jobs = (model.Session.query(sa.func.max(sa.func.greatest(HarvestJob.gather_started, HarvestJob.gather_finished)))
             .filter(HarvestJob.status == "Running").scalar())
     return max((t for t in (objects, jobs) if t is not None), default=None)
