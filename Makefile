@@ -47,6 +47,7 @@ bench: ## run the benchmarks under bench/ (baselines in their own venv, .venv-be
 	@stack/stack.sh up
 	$(VENV)/bin/python bench/catalog_endpoint.py
 	$(VENV)/bin/python bench/harvest.py
+	$(VENV)/bin/python bench/hub.py --scale 0.005
 	$(VENV)/bin/python bench/imi.py
 	$(VENV)/bin/python bench/region.py
 	$(VENV)/bin/python bench/search_quality.py

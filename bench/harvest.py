@@ -11,62 +11,37 @@ under cProfile and writes DIR/<harvester>.prof when stopped).
 """
 from __future__ import annotations
 
-import functools
 import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-sys.path.insert(0, os.path.join(ROOT, "tests", "harvest"))
-from catalog_factory import dataset, write_catalog  # noqa: E402
+from harvest_common import Consumers, fresh_database, serve, write_ini as bench_ini
+from catalog_factory import dataset, write_catalog  # noqa: E402 (tests/harvest, put on the path by harvest_common)
 
 DATASETS, PAGE = int(os.environ.get("BENCH_DATASETS", 1000)), 100
 DB = os.environ.get("BENCH_DB", "ckan_bench_harvest")
 SITE_ID = os.environ.get("BENCH_SITE_ID", "ikoma_bench_h")
-REDIS_DB = os.environ.get("BENCH_REDIS_DB", "3")
+REDIS_DB = int(os.environ.get("BENCH_REDIS_DB", "3"))
 PROFILE = os.environ.get("BENCH_PROFILE")
-STACK = os.path.join(ROOT, "stack", "stack.sh")
-CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 
 
 def write_ini(path: str, stock: bool = False) -> None:
     """The test settings on the bench database. The stock harvester cannot import into the Ikoma
     schema (its parser emits DCAT-AP scheming fields the schema refuses), so it runs as stock
     ckanext-dcat users run it: `euro_dcat_ap_3` into ckanext-dcat's own DCAT-AP scheming schema."""
-    with open(os.path.join(ROOT, "test.ini"), encoding="utf-8") as f:
-        text = f.read()
-    if stock:
-        text = text.replace("scheming.dataset_schemas = ckanext.ikoma:schemas/dataset.yaml",
-                            "scheming.dataset_schemas = ckanext.dcat.schemas:dcat_ap_full.yaml")
-        text = text.replace("scheming.presets = ckanext.scheming:presets.json ckanext.ikoma:schemas/presets.yaml",
-                            "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml "
-                            "ckanext.ikoma:schemas/presets.yaml")
-        text = text.replace("ckanext.dcat.rdf.profiles = ikoma_dcat", "ckanext.dcat.rdf.profiles = euro_dcat_ap_3")
-    text = text.replace("postgresql://ckan_default:ckan_default@127.0.0.1:5432/ckan_test",
-                        f"postgresql://ckan_default:ckan_default@127.0.0.1:5432/{DB}")
-    text = text.replace("ckan.site_id = ikoma_test", f"ckan.site_id = {SITE_ID}")
-    text = text.replace("redis://127.0.0.1:6379/1", f"redis://127.0.0.1:6379/{REDIS_DB}")
-    text = text.replace("ckan.harvest.mq.redis_db = 1", f"ckan.harvest.mq.redis_db = {REDIS_DB}")
-    text = text.replace("testing = true", "testing = false")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
-class Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def serve(directory: str) -> str:
-    server = ThreadingHTTPServer(("127.0.0.2", 0), functools.partial(Quiet, directory=directory))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return f"http://127.0.0.2:{server.server_port}"  # test.ini's one allowed non-public address
+    def edit(text: str) -> str:
+        if stock:
+            text = text.replace("scheming.dataset_schemas = ckanext.ikoma:schemas/dataset.yaml",
+                                "scheming.dataset_schemas = ckanext.dcat.schemas:dcat_ap_full.yaml")
+            text = text.replace("scheming.presets = ckanext.scheming:presets.json ckanext.ikoma:schemas/presets.yaml",
+                                "scheming.presets = ckanext.scheming:presets.json ckanext.dcat.schemas:presets.yaml "
+                                "ckanext.ikoma:schemas/presets.yaml")
+            text = text.replace("ckanext.dcat.rdf.profiles = ikoma_dcat", "ckanext.dcat.rdf.profiles = euro_dcat_ap_3")
+        return text
+    bench_ini(path, DB, SITE_ID, REDIS_DB, edit)
 
 
 def run_harvests(ini: str, source_type: str, url: str) -> None:
@@ -122,22 +97,12 @@ def handled(job_id: str) -> bool:
 
 
 def bench(ini: str, source_type: str, url: str) -> list[dict]:
-    subprocess.run([STACK, "recreate-db", DB], check=True, capture_output=True)
-    subprocess.run([CKAN, "-c", ini, "db", "upgrade"], check=True, capture_output=True)
-    subprocess.run([CKAN, "-c", ini, "search-index", "clear"], check=True, capture_output=True)
-    subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], check=False, capture_output=True)
-    commands = [[CKAN, "-c", ini, "harvester", kind] for kind in ("gather-consumer", "fetch-consumer")]
-    if PROFILE:
-        commands[1] = [sys.executable, __file__, "profile-fetch", ini, os.path.join(PROFILE, f"{source_type}.prof")]
-    consumers = [subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for command in commands]
-    try:
+    fresh_database(ini, DB)
+    profiled = [sys.executable, __file__, "profile-fetch", ini, os.path.join(PROFILE, f"{source_type}.prof")] \
+        if PROFILE else None
+    with Consumers(ini, fetch_command=profiled):
         out = subprocess.run([sys.executable, __file__, "run", ini, source_type, url], check=True,
                              capture_output=True, text=True)
-    finally:
-        for consumer in consumers:
-            consumer.terminate()
-            consumer.wait(timeout=30)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 

@@ -1,7 +1,40 @@
 """`ckan ikoma …` commands."""
 from __future__ import annotations
 
+import contextlib
+import sys
+
 import click
+
+
+class _LineProgress:
+    """Progress as lines at each tenth, for output that is not a terminal (cron, logs), where
+    click's bar shows only its label."""
+
+    def __init__(self, length: int, label: str):
+        self.length, self.label, self.done, self.shown = length, label, 0, -1
+        self._show()
+
+    def update(self, steps: int) -> None:
+        self.done += steps
+        self._show()
+
+    def _show(self) -> None:
+        tenth = 10 * self.done // self.length if self.length else 10
+        if tenth > self.shown:
+            self.shown = tenth
+            percent = 100 * self.done // self.length if self.length else 100
+            click.echo(f"{self.label}: {self.done}/{self.length} ({percent}%)")
+
+
+@contextlib.contextmanager
+def _progress(length: int, label: str):
+    """A progress bar on a terminal, lines otherwise; `.update(n)` either way."""
+    if sys.stdout.isatty():
+        with click.progressbar(length=length, label=label, show_pos=True, show_percent=True) as bar:
+            yield bar
+    else:
+        yield _LineProgress(length, label)
 
 
 @click.group(short_help="ckanext-ikoma commands (生駒市オープンデータ)")
@@ -231,7 +264,8 @@ def neighbours():
 @neighbours.command("sync")
 @click.option("--file", "path", type=click.Path(exists=True, dir_okay=False),
               help="a neighbours file in the format of vocab/neighbours.yaml (default: that file)")
-def neighbours_sync(path):
+@click.option("--harvest", "run_harvest", is_flag=True, help="then harvest each source here, with its progress")
+def neighbours_sync(path, run_harvest):
     """Create or update one organization per neighbour and one harvest source per known catalog;
     running it again changes nothing."""
     from ckanext.ikoma.neighbours import NEIGHBOURS_FILE, load_neighbours, sync
@@ -241,12 +275,39 @@ def neighbours_sync(path):
     except Exception as e:
         raise click.ClickException(f"neighbours file: {e}")
     results = []
-    with click.progressbar(sync(entries), length=len(entries), label="neighbours") as bar:
-        for item in bar:
+    with _progress(len(entries), "neighbours") as bar:
+        for item in sync(entries):
             results.append(item)
+            bar.update(1)
     for neighbour, organization, source in results:
         line = f"{neighbour.code} {neighbour.ja}: organization {organization}"
         click.echo(line + (f", harvest source {source}" if source else ", no known catalog"))
+    if run_harvest:
+        for neighbour, _organization, source in results:
+            if source:
+                _harvest_in_foreground(f"harvest-{neighbour.code}")
+
+
+def _harvest_in_foreground(name: str) -> None:
+    """One job of the source run here, with a progress bar over the objects to import."""
+    from ckanext.harvest.logic import HarvestJobExists
+
+    from ckanext.ikoma.logic.harvest_report import job_counts
+    from ckanext.ikoma.logic.harvest_run import run_in_foreground
+
+    with contextlib.ExitStack() as stack:
+        bars = []
+
+        def gathered(count: int) -> None:
+            click.echo(f"{name}: {count} datasets to import")
+            bars.append(stack.enter_context(_progress(count, name)))
+
+        try:
+            job = run_in_foreground(name, gathered, lambda: bars[0].update(1))
+        except HarvestJobExists:
+            raise click.ClickException(f"{name}: a job is already waiting or running (see `ckan ikoma harvest progress`)")
+    counts = job_counts(job)
+    click.echo(f"{name}: {job.status}; " + ", ".join(f"{key} {value}" for key, value in counts.items()))
 
 
 @ikoma.group()
@@ -283,3 +344,40 @@ def harvest_prune(keep):
         for source in bar:
             removed += prune_history(source.id, keep)
     click.echo(f"{removed} harvest objects removed from {len(sources)} sources")
+
+
+@harvest.command("run")
+@click.argument("names", nargs=-1, required=True)
+def harvest_run(names):
+    """Harvest the sources NAMES now, in this process (not through the queues), with progress."""
+    for name in names:
+        _harvest_in_foreground(name)
+
+
+@harvest.command("progress")
+def harvest_progress():
+    """Each source's last job: how far it has got, or why it was closed."""
+    from ckanext.ikoma.logic.harvest_report import ikoma_sources, source_summary
+
+    for source in ikoma_sources():
+        summary = source_summary(source)
+        progress = summary["progress"]
+        if progress is None:
+            click.echo(f"{summary['name']}: 未実行 / never run")
+            continue
+        line = (f"{summary['name']}: {progress.status} {progress.done}/{progress.total} ({progress.percent}%)"
+                f"{' gathering' if progress.gathering else ''}, waiting {progress.waiting}, "
+                f"importing {progress.importing}, errors {progress.errors}")
+        click.echo(line + (f", last activity {progress.last_action:%Y-%m-%d %H:%M:%S} UTC" if progress.last_action else ""))
+        if progress.stuck_reason:
+            click.echo(f"  {progress.reason('ja')}\n  {progress.reason('en')}")
+
+
+@harvest.command("close-stuck")
+def harvest_close_stuck():
+    """Close the jobs that have not moved for ckanext.ikoma.harvest.stuck_after seconds (`ckan
+    harvester run` does it too)."""
+    from ckanext.ikoma.logic.harvest_progress import close_stuck_jobs
+
+    closed = close_stuck_jobs()
+    click.echo(f"{len(closed)} stuck jobs closed" + "".join(f"\n  {job_id}" for job_id in closed))

@@ -51,6 +51,15 @@ def ikoma_harvest_unmapped(pkg: dict[str, Any]) -> dict[str, list[str]]:
     return read_unmapped(pkg.get("harvest_unmapped"))
 
 
+def ikoma_harvest_progress(source_id: str):
+    """The source's last job's progress (logic/harvest_progress.JobProgress), None before any job."""
+    from ckanext.ikoma.logic.harvest_progress import job_progress
+    from ckanext.ikoma.logic.harvest_report import last_job
+
+    job = last_job(source_id)
+    return job_progress(job) if job is not None else None
+
+
 def ikoma_harvest_raw_values(pkg: dict[str, Any]) -> dict[str, list[str]]:
     """The text a harvested dataset's mapped values were read from (年1回 for annual)."""
     from ckanext.ikoma.harvesters.mapping import read_unmapped

@@ -79,7 +79,7 @@ def ikoma_quality_show(context, data_dict) -> dict[str, Any]:
 
 
 def get_actions() -> dict[str, Any]:
-    from ckanext.ikoma.logic import harvest_access, harvest_sources, purge
+    from ckanext.ikoma.logic import harvest_access, harvest_progress, harvest_sources, purge
 
     actions = {"ikoma_validation_show": ikoma_validation_show, "ikoma_kpi_show": ikoma_kpi_show,
                "ikoma_coverage_show": ikoma_coverage_show, "ikoma_quality_show": ikoma_quality_show,
@@ -87,4 +87,5 @@ def get_actions() -> dict[str, Any]:
     if plugins.plugin_loaded("harvest"):
         actions.update(harvest_sources.ACTIONS)
         actions.update(harvest_access.ACTIONS)
+        actions.update(harvest_progress.ACTIONS)
     return actions

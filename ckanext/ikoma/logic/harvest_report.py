@@ -17,12 +17,13 @@ from ckanext.ikoma.compat import extra_value
 from ckanext.ikoma.harvesters.harvester import HARVESTER_NAME
 from ckanext.ikoma.harvesters.mapping import read_unmapped
 from ckanext.ikoma.harvesters.records import error_kind, is_warning
+from ckanext.ikoma.logic.harvest_progress import job_progress
 
 # Error kinds as the harvester records them, in the order the source page lists them; what a
 # curator reads for each is harvest_kind_* in jp/messages.yaml.
 ERROR_KINDS = ("config", "url", "host_not_allowed", "private_address", "redirect", "timeout", "connection",
                "http_status", "too_large", "not_rdf", "entity", "parse", "paging", "incomplete", "mapping",
-               "duplicate_identifier", "validation", "local_edit", "internal", "warning:value_left_out",
+               "duplicate_identifier", "validation", "local_edit", "internal", "stuck", "warning:value_left_out",
                "warning:value_invalid", "warning:markup", "other")
 
 
@@ -132,6 +133,7 @@ def source_summary(source: HarvestSource) -> dict[str, Any]:
         "source": source, "name": package.name if package else source.id,
         "organization": model.Group.get(package.owner_org) if package is not None and package.owner_org else None,
         "job": job, "counts": job_counts(job) if job else None,
+        "progress": job_progress(job) if job else None,
     }
 
 
