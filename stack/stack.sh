@@ -221,7 +221,11 @@ up() {
   say "ready: postgresql://127.0.0.1:$PG_PORT  redis://127.0.0.1:$REDIS_PORT  http://127.0.0.1:$SOLR_PORT/solr/$SOLR_CORE"
 }
 
-solr_cloud_ready() { curl -fsS "http://127.0.0.1:${SOLR_CLOUD_PORTS%% *}/solr/$SOLR_CORE/select?q=*:*&rows=0" >/dev/null 2>&1; }
+# ready: the collection answers, and the control port (started right after it) takes a connection
+solr_cloud_ready() {
+  curl -fsS "http://127.0.0.1:${SOLR_CLOUD_PORTS%% *}/solr/$SOLR_CORE/select?q=*:*&rows=0" >/dev/null 2>&1 \
+    && curl -sS -o /dev/null "http://127.0.0.1:$SOLR_CLOUD_CONTROL/" 2>/dev/null
+}
 
 # A two-node SolrCloud (embedded ZooKeeper, one collection of two shards with a replica of each
 # on both nodes) from the same configset, beside the standalone Solr; see IkomaSolrCloud.java.

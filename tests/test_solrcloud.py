@@ -16,16 +16,13 @@ from ckan.plugins.toolkit import config
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 STACK = os.path.join(REPO, "stack", "stack.sh")
-# The search-relevance tests are not run here yet: on two shards one English stemming case
-# ("toilets") missed a dataset it finds on one core (issue #15, open); matching and paging are.
-ON_THE_CLOUD = ["tests/solrcloud", "tests/test_catalog_endpoint.py"]
+# The search tests (Japanese and English matching, ranking) and the catalog endpoint's paging run
+# on the cloud as they do on one core; tests/solrcloud/ takes a node down.
+ON_THE_CLOUD = ["tests/solrcloud", "tests/test_search.py", "tests/test_catalog_endpoint.py"]
 
 
 @pytest.mark.skipif(not ckan.__version__.startswith("2.11"),
                     reason="SolrCloud is Solr's concern, not CKAN's: it runs once, with the default CKAN 2.11")
-@pytest.mark.skipif(os.environ.get("IKOMA_SOLRCLOUD") != "1",
-                    reason="opt-in (IKOMA_SOLRCLOUD=1) until it is reliable: in one of three runs the node-down "
-                           "test counted 9 of 20 datasets right after node 1 stopped (issue #15, open)")
 def test_catalog_on_solrcloud(tmp_path):
     ini = tmp_path / "cloud.ini"
     database = config["sqlalchemy.url"].rsplit("/", 1)[1] + "_cloud"

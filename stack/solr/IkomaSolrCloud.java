@@ -16,7 +16,7 @@ import org.apache.solr.embedded.JettySolrRunner;
  * collection of two shards with a replica of each on both nodes, so either node can go down
  * without losing a document. Node 0 answers on PORT0, node 1 on PORT1 (CKAN's solr_url:
  * http://127.0.0.1:PORT0/solr/COLLECTION). A small control server on CONTROL_PORT lets the
- * tests stop and start node 1: GET /stop, GET /start (returns once the collection is active
+ * tests stop and start node 1: GET /stop, GET /start (returns once every replica is active
  * again). Run with Java's single-file launcher:
  *   java -cp 'target/lib/*' IkomaSolrCloud.java BASE_DIR CONFIGSET_DIR COLLECTION PORT0 PORT1 CONTROL_PORT
  */
@@ -50,7 +50,8 @@ public class IkomaSolrCloud {
     control.createContext("/stop", exchange -> answer(exchange, () -> {
       cluster.stopJettySolrRunner(nodes[1]);
       cluster.waitForJettyToStop(nodes[1]);
-      // node 0's replicas lead both shards before the caller goes on indexing
+      // node 0's replicas are the active ones; this does not wait for them to be elected
+      // leaders: tests/solrcloud waits for that in CLUSTERSTATUS before it indexes
       cluster.waitForActiveCollection(collection, 120, TimeUnit.SECONDS, SHARDS, SHARDS);
       return "stopped node 1";
     }));
