@@ -27,6 +27,7 @@ import tempfile
 import time
 import urllib.parse
 
+from page_timing import cold_and_warm
 from harvest_common import Consumers, fresh_database, run_jobs, serve, site_context, write_ini
 from catalog_factory import dataset, write_catalog  # noqa: E402 (tests/harvest, on the path by harvest_common)
 
@@ -168,18 +169,7 @@ def site(ini: str) -> None:
     client.get("/api/3/action/status_show")
     result = {}
     for url, prefix in (("/catalog.ttl", "ikoma:dcat:*"), ("/region/", "ikoma:region:*")):
-        for key in redis.scan_iter(prefix):
-            redis.delete(key)
-        start = time.perf_counter()
-        response = client.get(url)
-        cold = time.perf_counter() - start
-        assert response.status_code == 200, (url, response.status_code)
-        warm = []
-        for _ in range(WARM_RUNS):
-            start = time.perf_counter()
-            client.get(url)
-            warm.append(time.perf_counter() - start)
-        result[url] = {"cold": cold, "warm": statistics.median(warm)}
+        result[url] = cold_and_warm(client, redis, url, (prefix,), WARM_RUNS)
     timings, hits = [], {}
     for round_ in range(6):  # the first round warms Solr's caches for each query and is not counted
         for q in QUERIES:

@@ -14,11 +14,12 @@ import argparse
 import json
 import os
 import random
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+
+from page_timing import cold_and_warm
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -131,19 +132,8 @@ def requests(ini: str) -> None:
         redis = connect_to_redis()
     client.get("/api/3/action/status_show")  # the app itself warmed, not the pages
     result = {}
-    for url in URLS:
-        for key in redis.scan_iter("ikoma:region:*"):  # each URL's first request computes its figures
-            redis.delete(key)
-        start = time.perf_counter()
-        response = client.get(url)
-        cold = time.perf_counter() - start
-        assert response.status_code == 200, (url, response.status_code)
-        warm = []
-        for _ in range(WARM_RUNS):
-            start = time.perf_counter()
-            client.get(url)
-            warm.append(time.perf_counter() - start)
-        result[url] = {"cold": cold, "warm": statistics.median(warm)}
+    for url in URLS:  # each URL's first request computes its figures
+        result[url] = cold_and_warm(client, redis, url, ("ikoma:region:*",), WARM_RUNS)
     print(json.dumps(result))
 
 
