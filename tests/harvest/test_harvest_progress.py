@@ -121,6 +121,8 @@ def test_a_job_whose_objects_stop_moving_is_closed_with_the_reason(app, cli, cat
     assert re.search(r'ikoma-harvest-stuck">closed: nothing was gathered or imported for more than 2 seconds '
                      r'\(last movement [0-9: -]+UTC\); the 3 objects left were marked as errors', en)
     assert 'data-kind="stuck"' in ja and "進まなくなったジョブ" in ja and "job stopped moving" in en
+    korean = app.get("/ko_KR/neighbours/neighbour").get_data(as_text=True)  # the English half, not the Japanese
+    assert re.search(r'ikoma-harvest-stuck">closed: nothing was gathered or imported for more than 2 seconds', korean)
     harvest_page = app.get("/harvest/neighbour").get_data(as_text=True)
     assert re.search(r'ikoma-harvest-stuck">2秒以上、収集も取り込みも進まなかった', harvest_page)
     result = cli.invoke(ckan_command, ["ikoma", "harvest", "progress"])

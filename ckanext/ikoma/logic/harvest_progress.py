@@ -22,6 +22,7 @@ from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
 from ckanext.ikoma.harvesters.records import error_kind, error_text
 from ckanext.ikoma.jp.errors import message
 from ckanext.ikoma.model import HarvestPage
+from ckanext.ikoma.vocabularies import text_language
 
 log = logging.getLogger(__name__)
 
@@ -51,9 +52,10 @@ class JobProgress:
         return int(100 * self.done / self.total) if self.total else 0
 
     def reason(self, lang: str = "ja") -> str:
+        """The reason in a UI locale's half of ja/en (English in the zh and ko UIs too)."""
         if not self.stuck_reason:
             return ""
-        return self.stuck_reason[1] if lang.startswith("en") else self.stuck_reason[0]
+        return self.stuck_reason[1] if text_language(lang) == "en" else self.stuck_reason[0]
 
 
 def job_progress(job: HarvestJob) -> JobProgress:
@@ -87,9 +89,8 @@ def stuck_after() -> int:
 
 def _duration(seconds: int, lang: str) -> str:
     if seconds < 120:
-        return f"{seconds}秒" if lang == "ja" else f"{seconds} seconds"
-    minutes = round(seconds / 60)
-    return f"{minutes}分" if lang == "ja" else f"{minutes} minutes"
+        return message("duration_seconds", lang, count=seconds)
+    return message("duration_minutes", lang, count=round(seconds / 60))
 
 
 def close_stuck_jobs(source_id: Optional[str] = None, now: Optional[datetime.datetime] = None) -> list[str]:
