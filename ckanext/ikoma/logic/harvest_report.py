@@ -193,9 +193,13 @@ def duplicates() -> list[dict[str, Any]]:
             .join(latest, sa.and_(latest.c.source_id == HarvestJob.source_id, latest.c.created == HarvestJob.created))
             .filter(HarvestObjectExtra.key == "duplicate_of").order_by(HarvestObject.guid))
     report: "OrderedDict[str, dict]" = OrderedDict()
+
+    def entry_for(identity: str) -> dict[str, Any]:
+        return report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None,
+                                            "kept_uri": "", "left_out": [], "left_out_uris": []})
+
     for identity, package_id, source_id, left_out_uri in rows:
-        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "kept_uri": "",
-                                             "left_out": [], "left_out_uris": []})
+        entry = entry_for(identity)
         package = model.Package.get(package_id)
         entry["package"] = package.name if package else package_id
         entry["kept_uri"] = (package.extras or {}).get("harvest_original_uri", "") if package else ""
@@ -215,8 +219,7 @@ def duplicates() -> list[dict[str, Any]]:
                                     latest.c.created == HarvestJob.created))
               .order_by(HarvestObject.guid))
     for identity, source_id, kept_uri, left_out_uri in within:
-        entry = report.setdefault(identity, {"identity": identity, "package": None, "kept_from": None, "kept_uri": "",
-                                             "left_out": [], "left_out_uris": []})
+        entry = entry_for(identity)
         holder = (model.Session.query(model.Package.name).join(HarvestObject, HarvestObject.package_id == model.Package.id)
                   .filter(HarvestObject.guid == identity, HarvestObject.current.is_(True)).first())
         entry["package"] = entry["package"] or (holder[0] if holder else None)
