@@ -34,6 +34,7 @@ PACKAGED_FILES = [
     "migration/ikoma/versions/0004_kpi_snapshots.py",
     "migration/ikoma/versions/0005_quality.py",
     "migration/ikoma/versions/0006_validation_cascade.py",
+    "migration/ikoma/versions/0007_harvest_identity_index.py",
     "jp/messages.yaml",
     "vocab/local_government_codes.csv",
     "vocab/licenses.json",
@@ -138,6 +139,8 @@ def test_db_upgrade_for_ikoma_runs_from_the_installed_wheel(installed_venv, thro
     ) as conn:
         cur = conn.cursor()
         cur.execute("SELECT version_num FROM ikoma_alembic_version")
-        assert cur.fetchall() == [("0006_validation_cascade",)]
+        assert cur.fetchall() == [("0007_harvest_identity_index",)]
+        cur.execute("SELECT count(*) FROM pg_indexes WHERE indexname = 'ikoma_harvest_identity_idx'")
+        assert cur.fetchone() == (1,)
         cur.execute("SELECT count(*) FROM ikoma_resource_validation")
         assert cur.fetchone() == (0,)

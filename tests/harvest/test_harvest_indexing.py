@@ -132,3 +132,22 @@ def test_a_distribution_moved_upstream_is_found_at_its_new_url(catalog_server, m
     model.Session.remove()
     hits = call_action("package_search", q="*:*", fq=f'res_url:"{moved}"', rows=2)["results"]
     assert [d["harvest_identity"] for d in hits] == ["293423-ds-0001@293423"]
+
+
+def test_the_identity_lookup_is_an_index_lookup(catalog_server, make_source, harvest):
+    """find_holders runs for every page and every imported dataset: with migration 0007 PostgreSQL
+    can answer it from the identity index, whatever the number of datasets on the site (planned
+    with sequential scans off, so that the plan shows whether the index fits the query at all)."""
+    from ckanext.ikoma.harvesters.store import find_holders, holders_query
+
+    directory, base, _ = catalog_server
+    harvest(make_source(f"{base}/{write_catalog(directory, [dataset(1), dataset(2)])}")["id"])
+    identities = ["293423-ds-0001@293423", "293423-ds-0002@293423", "nowhere@000000"]
+    assert sorted(find_holders(identities)) == identities[:2]
+    query = holders_query(identities)
+    sql = str(query.statement.compile(dialect=model.Session.bind.dialect, compile_kwargs={"literal_binds": True}))
+    connection = model.Session.connection()
+    connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
+    plan = "\n".join(row[0] for row in connection.execute(sa.text("EXPLAIN " + sql)))
+    model.Session.rollback()
+    assert "ikoma_harvest_identity_idx" in plan, plan

@@ -60,11 +60,7 @@ def find_holders(identities: list[str]) -> dict[str, Holder]:
     """The datasets already harvested under these identities (active before deleted)."""
     if not identities:
         return {}
-    query = model.Session.query(model.Package.id, model.Package.state)
-    query, identity = extra_value(query, model.Package, "harvest_identity")
-    query, digest = extra_value(query, model.Package, "harvest_content_hash", outer=True)
-    query, withdrawn = extra_value(query, model.Package, "harvest_withdrawn_at", outer=True)
-    rows = query.add_columns(identity, digest, withdrawn).filter(identity.in_(identities)).all()
+    rows = holders_query(identities).all()
     current = dict(model.Session.query(HarvestObject.guid, HarvestObject.harvest_source_id).filter(
         HarvestObject.current.is_(True), HarvestObject.guid.in_(identities)))
     holders: dict[str, Holder] = {}
@@ -73,6 +69,16 @@ def find_holders(identities: list[str]) -> dict[str, Holder]:
             continue
         holders[ident] = Holder(package_id, state, content_hash or "", bool(withdrawn_at), current.get(ident))
     return holders
+
+
+def holders_query(identities: list[str]):
+    """(package id, state, identity, content hash, withdrawn at) of the datasets of these identities:
+    an index lookup (migration 0007), whatever the number of datasets on the site."""
+    query = model.Session.query(model.Package.id, model.Package.state)
+    query, identity = extra_value(query, model.Package, "harvest_identity")
+    query, digest = extra_value(query, model.Package, "harvest_content_hash", outer=True)
+    query, withdrawn = extra_value(query, model.Package, "harvest_withdrawn_at", outer=True)
+    return query.add_columns(identity, digest, withdrawn).filter(identity.in_(identities))
 
 
 def organization_for(code: str, source: HarvestSource) -> str:
