@@ -3,8 +3,6 @@ fetch consumers on Redis, real CKAN actions. Paging, change detection, deletions
 sources, local edits, and Ikoma's own catalog harvested back."""
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import ckan.model as model
@@ -197,18 +195,37 @@ def test_ikomas_own_catalog_comes_back_field_for_field(live_server, ikoma_org, c
                 assert theirs.get(key) == value, f"resource {key}"
 
 
-def test_harvest_objects_are_bounded_by_the_retention_setting(catalog_server, make_source, harvest):
-    directory, base, _ = catalog_server
-    first = write_catalog(directory, [dataset(i) for i in range(1, 6)])
-    source = make_source(f"{base}/{first}")
-    jobs = [harvest(source["id"])["id"] for _ in range(5)]
+def objects_per_job(jobs):
     model.Session.remove()
-    by_job = {}
-    for job_id in jobs:
-        by_job[job_id] = model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == job_id).count()
-    assert [by_job[j] for j in jobs] == [0, 0, 5, 5, 5]  # keep_jobs = 3 (the default)
+    return [model.Session.query(HarvestObject).filter(HarvestObject.harvest_job_id == job_id).count()
+            for job_id in jobs]
+
+
+def test_an_unchanged_dataset_keeps_one_harvest_object_whatever_the_number_of_runs(
+        catalog_server, make_source, harvest):
+    directory, base, _ = catalog_server
+    first = write_catalog(directory, [dataset(1, title="<b>太字</b>のデータ")] + [dataset(i) for i in range(2, 6)])
+    source = make_source(f"{base}/{first}")
+    reports = [harvest(source["id"]) for _ in range(5)]
+    # each dataset's object moves to the job that read it unchanged, with its warnings
+    assert objects_per_job([r["id"] for r in reports]) == [0, 0, 0, 0, 5]
+    assert model.Session.query(HarvestObject).count() == 5
     assert model.Session.query(HarvestObject).filter(HarvestObject.current.is_(True)).count() == 5
+    assert reports[-1]["stats"]["not modified"] == 5
+    assert [m for m in reports[-1]["object_errors"].values()] == [m for m in reports[0]["object_errors"].values()]
     assert len(harvested()) == 5
+
+
+def test_the_history_of_changed_datasets_is_bounded_by_the_retention_setting(catalog_server, make_source, harvest):
+    directory, base, _ = catalog_server
+    source, jobs = None, []
+    for run in range(5):
+        first = write_catalog(directory, [dataset(i, title=f"データ{i} 第{run}版") for i in range(1, 6)])
+        source = source or make_source(f"{base}/{first}")
+        jobs.append(harvest(source["id"])["id"])
+    assert objects_per_job(jobs) == [0, 0, 5, 5, 5]  # keep_jobs = 3 (the default)
+    assert model.Session.query(HarvestObject).filter(HarvestObject.current.is_(True)).count() == 5
+    assert sorted(d["title"] for d in harvested().values()) == [f"データ{i} 第4版" for i in range(1, 6)]
 
 
 def test_the_neighbours_pages_list_each_source_in_japanese(catalog_server, make_source, harvest, app):

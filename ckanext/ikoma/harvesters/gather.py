@@ -8,7 +8,6 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import uuid
 from importlib.metadata import entry_points
 from typing import Any, Iterable, Optional
 from urllib.parse import urljoin
@@ -19,7 +18,7 @@ from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject,
 from ckanext.ikoma.harvesters.config import SourceConfig
 from ckanext.ikoma.harvesters.ckan_api import ckan_search_url, from_ckan_package
 from ckanext.ikoma.harvesters.mapping import Harvested, MappingError, map_dataset
-from ckanext.ikoma.harvesters.records import bilingual, carry_errored, copy_errors, error_text, errored_object
+from ckanext.ikoma.harvesters.records import bilingual, carry_errored, error_text, errored_object
 from ckanext.ikoma.harvesters.store import find_holders, kept_elsewhere, now
 from ckanext.ikoma.jp.errors import message
 from ckanext.ikoma.model import HarvestPage
@@ -222,33 +221,33 @@ class Gather:
         self.page_errors.append(guid)
 
     def record_unchanged(self, identities: Iterable[str]) -> None:
-        """Unchanged datasets are not queued: their objects are written here, complete and current,
-        in one statement (a re-run of an unchanged catalog writes no dataset at all)."""
+        """Unchanged datasets are not queued: their current objects move into this job, in one
+        statement, with their warnings (a re-run of an unchanged catalog writes no dataset at all).
+        One object per dataset whatever the number of runs: change detection needs no more, and the
+        job that read a dataset unchanged is the one that reports it."""
         identities = list(identities)
         if not identities:
             return
-        rows = model.Session.query(HarvestObject.guid, HarvestObject.package_id, HarvestObject.id).filter(
-            HarvestObject.current.is_(True), HarvestObject.harvest_source_id == self.source.id,
-            HarvestObject.guid.in_(identities)).all()
-        current = {guid: package_id for guid, package_id, _ in rows}
-        if not current:
-            return
-        new_ids = {guid: str(uuid.uuid4()) for guid in current}
-        old_to_new = {old_id: new_ids[guid] for guid, _, old_id in rows}
+        at = now()
         model.Session.query(HarvestObject).filter(
             HarvestObject.current.is_(True), HarvestObject.harvest_source_id == self.source.id,
-            HarvestObject.guid.in_(list(current))).update({"current": False}, synchronize_session=False)
-        at = now()
-        model.Session.bulk_insert_mappings(HarvestObject, [
-            {"id": new_ids[guid], "guid": guid, "current": True, "package_id": package_id, "state": "COMPLETE",
-             "report_status": "not modified", "harvest_job_id": self.job.id, "harvest_source_id": self.source.id,
-             "gathered": at, "import_finished": at}
-            for guid, package_id in current.items()])
-        copy_errors(old_to_new, warnings_only=True)  # an unchanged dataset keeps its warnings
+            HarvestObject.guid.in_(identities)).update(
+            {"harvest_job_id": self.job.id, "report_status": "not modified", "state": "COMPLETE",
+             "gathered": at, "import_finished": at}, synchronize_session=False)
         model.Session.commit()
 
     def record_duplicates(self, duplicates: list[tuple[str, str, str]]) -> None:
         """(identity, package kept, this source's URI of it) of the datasets another source holds."""
+        if not duplicates:
+            return
+        # the earlier runs' records of the same duplicates go: one record each, as for unchanged ones
+        earlier = (model.Session.query(HarvestObjectExtra.harvest_object_id)
+                   .join(HarvestObject, HarvestObject.id == HarvestObjectExtra.harvest_object_id)
+                   .filter(HarvestObject.harvest_source_id == self.source.id, HarvestObject.current.is_not(True),
+                           HarvestObject.guid.in_([identity for identity, _, _ in duplicates]),
+                           HarvestObjectExtra.key == "duplicate_of"))
+        model.Session.query(HarvestObject).filter(HarvestObject.id.in_(earlier.scalar_subquery())).delete(
+            synchronize_session=False)  # extras and errors go with them (ON DELETE CASCADE)
         at = now()
         for identity, package_id, uri in duplicates:
             obj = HarvestObject(guid=identity, job=self.job, state="COMPLETE", report_status="not modified",

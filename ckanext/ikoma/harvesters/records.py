@@ -57,14 +57,11 @@ def errored_object(job, source_id: str, guid: str, messages: Iterable[str], stag
     model.Session.commit()
 
 
-def copy_errors(old_to_new: dict[str, str], warnings_only: bool) -> None:
-    """The errors (or only the warnings) of earlier objects, on the objects that stand for them in
-    this job: a dataset read unchanged keeps its warnings on every run, not just the first."""
+def copy_errors(old_to_new: dict[str, str]) -> None:
+    """The errors of earlier objects, on the objects that stand for them in this job."""
     if not old_to_new:
         return
     query = model.Session.query(HarvestObjectError).filter(HarvestObjectError.harvest_object_id.in_(list(old_to_new)))
-    if warnings_only:
-        query = query.filter(HarvestObjectError.message.like(f"[{WARNING}%"))
     model.Session.bulk_insert_mappings(HarvestObjectError, [
         {"id": str(uuid.uuid4()), "harvest_object_id": old_to_new[error.harvest_object_id], "message": error.message,
          "stage": error.stage, "line": error.line, "created": error.created} for error in query])
@@ -87,5 +84,5 @@ def carry_errored(job, source_id: str, previous_job_id: Optional[str], guids: It
         model.Session.add(new)
         model.Session.flush()
         old_to_new[old.id] = new.id
-    copy_errors(old_to_new, warnings_only=False)
+    copy_errors(old_to_new)
     model.Session.commit()
