@@ -59,10 +59,12 @@ class Consumers:
     """The real `ckan harvester gather-consumer` and `fetch-consumer` processes; `peak_mib()` is
     each one's peak resident memory (VmHWM), read before they are stopped."""
 
-    def __init__(self, ini: str, fetch_command: list[str] | None = None):
+    def __init__(self, ini: str, fetch_command: list[str] | None = None, fetch_consumers: int = 1):
         commands = {kind: [CKAN, "-c", ini, "harvester", kind] for kind in CONSUMERS}
         if fetch_command:  # e.g. the fetch consumer under cProfile (bench/harvest.py, BENCH_PROFILE)
             commands["fetch-consumer"] = fetch_command
+        for number in range(2, fetch_consumers + 1):  # more fetch consumers on the same Redis queue
+            commands[f"fetch-consumer {number}"] = commands["fetch-consumer"]
         self.processes = {kind: subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                           for kind, command in commands.items()}
 

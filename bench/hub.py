@@ -191,7 +191,7 @@ def site(ini: str) -> None:
 def report(args, towns, per_catalog, page, harvested, figures, peaks, started) -> None:
     load = os.getloadavg()
     print(f"{len(towns)} catalogs x {per_catalog:,} datasets = {len(towns) * per_catalog:,} datasets "
-          f"(--scale {args.scale}), pages of {page}; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}, "
+          f"(--scale {args.scale}), pages of {page}, {args.fetch_consumers} fetch consumer(s); {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime(started))}, "
           f"load average at the end {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f}\n")
     print("| harvest of all sources | time (s) | datasets/s | datasets | DB size / dataset (KiB) | "
           "harvest_object rows / dataset | objects in error (all runs) |")
@@ -226,6 +226,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 1,000 datasets per catalog")
     parser.add_argument("--catalogs", type=int, default=100)
+    parser.add_argument("--fetch-consumers", type=int, default=1,
+                        help="fetch consumers on the queue (a hub runs one per core)")
     args = parser.parse_args()
     started = time.time()
     per_catalog = max(1, round(FULL_DATASETS * args.scale))
@@ -244,7 +246,7 @@ def main() -> None:
     with open(spec_path, "w", encoding="utf-8") as f:
         json.dump(spec, f, ensure_ascii=False)
     fresh_database(ini, DATABASE)
-    with Consumers(ini) as consumers:
+    with Consumers(ini, fetch_consumers=args.fetch_consumers) as consumers:
         out = subprocess.run([sys.executable, __file__, "harvest", ini, spec_path], check=True,
                              stdout=subprocess.PIPE, text=True)
         peaks = consumers.peak_mib()
