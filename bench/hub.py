@@ -139,14 +139,21 @@ def harvest(ini: str, spec_path: str) -> None:
         def say(phase):
             return lambda done: print(f"  {phase}: {done}/{total} jobs gathered", file=sys.stderr, flush=True)
 
-        result["first"] = {"seconds": run_jobs(source_ids, progress=say("first")), **_storage()}
-        result["unchanged"] = {"seconds": run_jobs(source_ids, progress=say("unchanged")), **_storage()}
+        def timed(phase):
+            """A harvest of all sources; its figures also on stderr as soon as it ends (a long run
+            that is stopped early still tells what it measured)."""
+            entry = {"seconds": run_jobs(source_ids, progress=say(phase)), **_storage()}
+            print(f"{phase}: {json.dumps(entry)}", file=sys.stderr, flush=True)
+            return entry
+
+        result["first"] = timed("first")
+        result["unchanged"] = timed("unchanged")
         changed = {code: frozenset(numbers) for code, numbers in spec["changed"].items()}
         write_catalogs(spec["root"], spec["base"], [tuple(t) for t in spec["towns"]], spec["per_catalog"],
                        spec["page"], changed)
-        result["changed"] = {"seconds": run_jobs(source_ids, progress=say("1% changed")), **_storage()}
+        result["changed"] = timed("1% changed")
         # retention at its steady state: the old jobs' objects pruned as the next jobs gather
-        result["again"] = {"seconds": run_jobs(source_ids, progress=say("again")), **_storage()}
+        result["again"] = timed("again")
         from ckanext.harvest.model import HarvestObjectError
 
         result["object_errors"] = [m[:200] for (m,) in model.Session.query(HarvestObjectError.message)

@@ -35,7 +35,7 @@ from ckanext.ikoma.harvesters.gather import Gather
 from ckanext.ikoma.harvesters.mapping import Harvested, dataset_name, fill_contact
 from ckanext.ikoma.harvesters.records import add_warnings, bilingual, error_text
 from ckanext.ikoma.harvesters.store import (  # noqa: F401 (find_holders, prune_history: used by cli and tests)
-    add_extra, edited_locally, find_holders, keep_resource_ids, kept_elsewhere, leave_out_invalid, make_current,
+    add_extra, edited_locally, find_holders, holder_of, keep_resource_ids, kept_elsewhere, leave_out_invalid, make_current,
     neighbour_roles, now, organization_for, prune_history, validation_messages,
 )
 from ckanext.ikoma.profiles import installed_profiles
@@ -166,9 +166,15 @@ class IkomaDCATHarvester(HarvesterBase):
         # ikoma_harvest: the schema fills no value the source did not give (a distribution's date)
         return {"user": self._get_user_name(), "ignore_auth": True, "return_id_only": True, "ikoma_harvest": True}
 
-    def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested):
+    def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested, restarts: int = 0):
         job_id = harvest_object.harvest_job_id
-        holder = find_holders([harvested.identity]).get(harvested.identity)
+        holder = holder_of(harvested.identity)  # locked until this dataset's commit or rollback
+
+        def written_meanwhile() -> bool:
+            """Whether another consumer wrote the identity while this transaction had let go of its
+            lock (an organization created and committed, or CKAN's rollback of a refused value)."""
+            return restarts < 2 and holder_of(harvested.identity) != holder
+
         role = self._once_per_job(job_id, "role", lambda: self._role(source, config)) if holder else None
         if kept_elsewhere(holder, source.id, role, lambda other: self._once_per_job(
                 job_id, ("role", other), lambda: self._role_of(other))):
@@ -187,12 +193,16 @@ class IkomaDCATHarvester(HarvesterBase):
         owner_org = self._once_per_job(job_id, ("org", config.owner, harvested.publisher_code), lambda: (
             model.Package.get(source.id).owner_org if config.owner == "source"
             else organization_for(harvested.publisher_code, source)))
+        if written_meanwhile():
+            return self._import(harvest_object, source, config, harvested, restarts + 1)
         dataset, unmapped = dict(harvested.dataset), {k: list(v) for k, v in harvested.unmapped.items()}
         warnings = list(harvested.warnings)
         for _attempt in range(3):
             error = self._write(harvest_object, harvested, existing, owner_org, dataset, unmapped)
             if error is None:
                 break
+            if written_meanwhile():
+                return self._import(harvest_object, source, config, harvested, restarts + 1)
             # the policy: an optional value the schema refuses is left out, kept raw and warned
             # about; a dataset is rejected only for its title or its identity
             left_out = leave_out_invalid(dataset, unmapped, error)

@@ -9,6 +9,8 @@ import datetime as dt
 import functools
 from typing import Any, Optional
 
+import sqlalchemy as sa
+
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError, HarvestObjectExtra, HarvestSource
@@ -19,6 +21,7 @@ from ckanext.ikoma.harvesters.config import ROLES
 from ckanext.ikoma.harvesters.mapping import HarvestWarning
 from ckanext.ikoma.jp.errors import message
 
+IDENTITY_LOCKS = 0x1C0A  # the first key of the advisory locks of harvest identities (holder_of)
 LOCAL_EDIT_GRACE = dt.timedelta(seconds=60)  # a save this long after the harvest's is a curator's
 
 
@@ -71,6 +74,16 @@ def find_holders(identities: list[str]) -> dict[str, Holder]:
     return holders
 
 
+def holder_of(identity: str) -> Optional[Holder]:
+    """The dataset of this identity, read under a lock on the identity that its transaction holds
+    until it ends: a second fetch consumer importing the same identity at the same moment (an
+    aggregator's copy of an origin's dataset) waits for this one's commit, then finds its dataset
+    instead of creating another."""
+    model.Session.execute(sa.text("SELECT pg_advisory_xact_lock(:space, hashtext(:identity))"),
+                          {"space": IDENTITY_LOCKS, "identity": identity})
+    return find_holders([identity]).get(identity)
+
+
 def holders_query(identities: list[str]):
     """(package id, state, identity, content hash, withdrawn at) of the datasets of these identities:
     an index lookup (migration 0007), whatever the number of datasets on the site."""
@@ -95,8 +108,15 @@ def organization_for(code: str, source: HarvestSource) -> str:
     if government is None:
         return model.Package.get(source.id).owner_org
     site_user = toolkit.get_action("get_site_user")({"ignore_auth": True}, {})["name"]
-    created = toolkit.get_action("organization_create")({"user": site_user, "ignore_auth": True}, {
-        "name": code, "title": government.full_name, "title_en": government.name_en, "lg_code": code})
+    try:
+        created = toolkit.get_action("organization_create")({"user": site_user, "ignore_auth": True}, {
+            "name": code, "title": government.full_name, "title_en": government.name_en, "lg_code": code})
+    except (toolkit.ValidationError, sa.exc.IntegrityError):
+        model.Session.rollback()  # another fetch consumer created it meanwhile (a hub runs several)
+        org = model.Group.get(code)
+        if org is not None and org.state == "active" and org.is_organization:
+            return org.id
+        raise
     return created["id"]
 
 
