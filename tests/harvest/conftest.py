@@ -2,6 +2,7 @@
 ckanext-harvest gather and fetch consumers (separate `ckan harvester …-consumer` processes on Redis)."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -12,6 +13,7 @@ import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.model as model
 from ckan.plugins.toolkit import config
@@ -24,17 +26,18 @@ CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")
 LOCAL = {"retries": 0, "backoff": 0}
 
 
-@pytest.fixture(scope="module")
-def consumers(tmp_path_factory):
-    """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
-    log_dir = tmp_path_factory.mktemp("consumers")
+def start_consumers(log_dir, fetch_consumers: int = 1) -> list:
+    """The gather consumer and `fetch_consumers` fetch consumers, as a site runs them."""
     ini = config["__file__"]  # the ini of this run (--ckan-ini): its database, site and Redis db
     subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     processes = []
-    for kind in ("gather-consumer", "fetch-consumer"):
-        log = open(log_dir / f"{kind}.log", "wb")
+    for number, kind in enumerate(["gather-consumer"] + ["fetch-consumer"] * fetch_consumers):
+        log = open(log_dir / f"{kind}-{number}.log", "wb")
         processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
-    yield processes
+    return processes
+
+
+def stop_consumers(processes: list) -> None:
     for process in processes:
         process.terminate()
     for process in processes:
@@ -42,6 +45,35 @@ def consumers(tmp_path_factory):
             process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="module")
+def consumers(tmp_path_factory):
+    """The gather and fetch consumers as a site runs them; tests check they survive bad input."""
+    processes = start_consumers(tmp_path_factory.mktemp("consumers"))
+    yield processes
+    stop_consumers(processes)
+
+
+@contextlib.contextmanager
+def package_trigger(name: str, body: str):
+    """A deferred trigger on new and changed `package` rows for the test's time: `body` runs at
+    each dataset's COMMIT, after every statement of its import (to fail or delay it there)."""
+    statements = [
+        f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN {body} RETURN NEW; END $$",
+        f"""CREATE CONSTRAINT TRIGGER {name} AFTER INSERT OR UPDATE ON package
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION {name}()""",
+    ]
+    for statement in statements:
+        model.Session.execute(sa.text(statement))
+    model.Session.commit()
+    try:
+        yield
+    finally:
+        model.Session.remove()
+        model.Session.execute(sa.text(f"DROP TRIGGER IF EXISTS {name} ON package"))
+        model.Session.execute(sa.text(f"DROP FUNCTION IF EXISTS {name}()"))
+        model.Session.commit()
 
 
 class _LoggingHandler(SimpleHTTPRequestHandler):

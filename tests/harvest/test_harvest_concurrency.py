@@ -3,19 +3,16 @@ dataset reached through an origin and an aggregator (BODIK, the prefecture), imp
 consumers at the same moment, is still one dataset, held by the origin, and neither import fails."""
 from __future__ import annotations
 
-import subprocess
 import time
 
 import pytest
-import sqlalchemy as sa
 
 import ckan.model as model
-from ckan.plugins.toolkit import config
 from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestObject, HarvestObjectError, HarvestSource
 
 from catalog_factory import dataset, write_catalog
-from conftest import CKAN, _handled
+from conftest import _handled, package_trigger, start_consumers, stop_consumers
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -25,38 +22,17 @@ PAIRS = 4
 @pytest.fixture(scope="module")
 def consumers(tmp_path_factory):
     """One gather consumer and two fetch consumers."""
-    log_dir = tmp_path_factory.mktemp("consumers")
-    ini = config["__file__"]
-    subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
-    processes = []
-    for number, kind in enumerate(("gather-consumer", "fetch-consumer", "fetch-consumer")):
-        log = open(log_dir / f"{kind}-{number}.log", "wb")
-        processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+    processes = start_consumers(tmp_path_factory.mktemp("consumers"), fetch_consumers=2)
     yield processes
-    for process in processes:
-        process.terminate()
-    for process in processes:
-        process.wait(timeout=15)
+    stop_consumers(processes)
 
 
 @pytest.fixture
 def slow_commits():
-    """Each new dataset's commit takes a second (a deferred trigger sleeps): the two imports of
-    an identity overlap for certain, as they may by chance on a busy hub."""
-    statements = [
-        """CREATE FUNCTION ikoma_test_slow() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN IF NEW.type = 'dataset' THEN PERFORM pg_sleep(1); END IF; RETURN NEW; END $$""",
-        """CREATE CONSTRAINT TRIGGER ikoma_test_slow AFTER INSERT ON package
-            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ikoma_test_slow()""",
-    ]
-    for statement in statements:
-        model.Session.execute(sa.text(statement))
-    model.Session.commit()
-    yield
-    model.Session.remove()
-    model.Session.execute(sa.text("DROP TRIGGER IF EXISTS ikoma_test_slow ON package"))
-    model.Session.execute(sa.text("DROP FUNCTION IF EXISTS ikoma_test_slow()"))
-    model.Session.commit()
+    """Each new dataset's commit takes a second: the two imports of an identity overlap for
+    certain, as they may by chance on a busy hub."""
+    with package_trigger("ikoma_test_slow", "IF TG_OP = 'INSERT' AND NEW.type = 'dataset' THEN PERFORM pg_sleep(1); END IF;"):
+        yield
 
 
 def test_one_dataset_per_identity_when_two_consumers_import_it_at_once(

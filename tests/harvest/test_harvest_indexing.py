@@ -10,6 +10,7 @@ import ckan.model as model
 from ckan.tests.helpers import call_action
 
 from catalog_factory import dataset, write_catalog
+from conftest import package_trigger
 from ckanext.harvest.model import HarvestObject
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
@@ -26,20 +27,9 @@ def found(identity: str, **params) -> list[dict]:
 def refused_at_commit():
     """The database refuses, at COMMIT, any dataset titled REFUSED: a failure after every statement
     of the dataset's import has run (as a crash or a lost connection there would be)."""
-    statements = [
-        f"""CREATE FUNCTION ikoma_test_refuse() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN IF NEW.title = '{REFUSED}' THEN RAISE EXCEPTION 'refused at commit'; END IF; RETURN NEW; END $$""",
-        """CREATE CONSTRAINT TRIGGER ikoma_test_refuse AFTER INSERT OR UPDATE ON package
-            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION ikoma_test_refuse()""",
-    ]
-    for statement in statements:
-        model.Session.execute(sa.text(statement))
-    model.Session.commit()
-    yield
-    model.Session.remove()
-    model.Session.execute(sa.text("DROP TRIGGER IF EXISTS ikoma_test_refuse ON package"))
-    model.Session.execute(sa.text("DROP FUNCTION IF EXISTS ikoma_test_refuse()"))
-    model.Session.commit()
+    with package_trigger("ikoma_test_refuse",
+                         f"IF NEW.title = '{REFUSED}' THEN RAISE EXCEPTION 'refused at commit'; END IF;"):
+        yield
 
 
 def test_a_dataset_whose_commit_fails_leaves_nothing_behind(catalog_server, make_source, harvest, refused_at_commit):
