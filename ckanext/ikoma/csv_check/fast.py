@@ -13,10 +13,8 @@ with doubled quotes, every line one row.
 from __future__ import annotations
 
 import codecs
-import contextlib
 import csv
 import re
-import sys
 import threading
 from typing import BinaryIO, Iterator, Optional
 
@@ -41,9 +39,8 @@ assert CHUNK <= MAX_CELL
 # Bytes checked at a time: each call into pyarrow has a cost of its own, so fewer, larger pieces;
 # the memory held is bounded by it whatever the file's size (4 MiB: 30 MiB more RSS, no faster)
 PIECE = 2 * CHUNK
-# Bytes of CP932 converted at a time, and the GIL's switch interval meanwhile (see _utf8_pieces).
-SLICE = 1 << 16
-SWITCH = 2e-4
+# Bytes of CP932 converted at a time (see _from_cp932).
+SLICE = 1 << 18
 # A column whose first piece has at most one distinct value in this many cells is checked by value
 # (pyarrow's hash of each cell costs less than a regex over it), the others by their regex.
 REPEATING = 8
@@ -179,42 +176,16 @@ def _utf8_pieces(stream: BinaryIO, first: bytes, start: int, cp932: bool) -> Ite
     # checking one is mostly pyarrow's, which releases it. So piece n+1 is read and converted in a
     # thread while piece n is checked: the wall time of both, in parallel on two cores. The
     # converted piece is a copy, so the next piece is read into the buffer only after it is made.
-    with _quick_switches():
-        ahead = _Ahead(pieces, start)
-        try:
-            while True:
-                done = ahead.result()
-                if done is None:
-                    return
-                ahead = _Ahead(pieces, 0)
-                yield done[0], 0, len(done[0]), done[1]
-        finally:
-            ahead.join()  # the thread reads the caller's stream: done with it before the row pass reads it
-
-
-_switching = threading.Lock()
-_switches = {"checks": 0, "interval": 0.0}  # CP932 checks under way; the interval before the first
-
-
-@contextlib.contextmanager
-def _quick_switches():
-    """CPython's switch interval lowered to SWITCH: the checking thread wants the GIL back after
-    each pyarrow call, and would wait up to the default 5 ms for the converting thread to let it go."""
-    if SWITCH is None:
-        yield
-        return
-    with _switching:
-        if not _switches["checks"]:
-            _switches["interval"] = sys.getswitchinterval()
-            sys.setswitchinterval(min(SWITCH, _switches["interval"]))
-        _switches["checks"] += 1
+    ahead = _Ahead(pieces, start)
     try:
-        yield
+        while True:
+            done = ahead.result()
+            if done is None:
+                return
+            ahead = _Ahead(pieces, 0)
+            yield done[0], 0, len(done[0]), done[1]
     finally:
-        with _switching:
-            _switches["checks"] -= 1
-            if not _switches["checks"]:
-                sys.setswitchinterval(_switches["interval"])
+        ahead.join()  # the thread reads the caller's stream: done with it before the row pass reads it
 
 
 def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
