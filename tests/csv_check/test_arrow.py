@@ -92,7 +92,6 @@ def test_generated_files_get_the_same_report_from_the_fast_pass(rows_, encoding,
     _same_both_ways(data, standard_dataset("10"))
 
 
-
 def _cp932_file(rows: int, trouble: bytes = b"") -> bytes:
     """Standard 10's first columns in CP932, a finding every few rows, and `trouble` as a line of
     its own three quarters of the way in."""

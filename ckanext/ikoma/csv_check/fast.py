@@ -1,6 +1,7 @@
 """The fast pass (issue #15): one pass over the file in pieces of whole lines, each piece split into
 rows by pyarrow's CSV reader and its columns checked by pyarrow.compute (arrow_clean.py), the cells
-it nominates checked one by one exactly as the row pass does (rows.py).
+it nominates checked one by one exactly as the row pass does (rows.py). A CP932 file's pieces are
+converted to UTF-8 one ahead, in a second thread.
 
 It reports only what it knows to be the row pass's report, and gives up (returns None; engine.py
 then runs the encoding pass and the row pass as before) on anything else: a file that is not
@@ -172,10 +173,11 @@ def _utf8_pieces(stream: BinaryIO, first: bytes, start: int, cp932: bool) -> Ite
             yield piece, start, end, end
             start = 0
         return
-    # CP932: converting a piece is CPython's work, under the GIL (two fifths of the pass's CPU time);
+    # CP932: converting a piece is CPython's work, under the GIL (a third of the check's CPU time);
     # checking one is mostly pyarrow's, which releases it. So piece n+1 is read and converted in a
-    # thread while piece n is checked: the wall time of both, in parallel on two cores. The
-    # converted piece is a copy, so the next piece is read into the buffer only after it is made.
+    # thread while piece n is checked, the two overlapping in part on two cores (each thread also
+    # waits for the GIL the other holds: bench/README.md). The converted piece is a copy, so the
+    # next piece is read into the buffer only after it is made.
     ahead = _Ahead(pieces, start)
     try:
         while True:
