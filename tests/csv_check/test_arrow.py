@@ -92,6 +92,44 @@ def test_generated_files_get_the_same_report_from_the_fast_pass(rows_, encoding,
     _same_both_ways(data, standard_dataset("10"))
 
 
+def _cp932_file(rows: int, trouble: bytes = b"") -> bytes:
+    """Standard 10's first columns in CP932, a finding every few rows, and `trouble` as a line of
+    its own three quarters of the way in."""
+    lines = [",".join(HEADER_10)]
+    for i in range(1, rows + 1):
+        row = ["292095", f"M{i:05d}", f"生駒市中央病院{i}", f"イコマシチュウオウビョウイン{i}", f"奈良県生駒市本町{i % 9 + 1}丁目",
+               "２階" if i % 5 else "", f"34.{i:06d}", "135.700000"]
+        if i % 37 == 0:
+            row[6] = "91.0"
+        if i % 41 == 0:
+            row[3] = "生駒"
+        if i % 43 == 0:
+            row[0] = "292096"
+        lines.append(",".join(row))
+    data = ("\r\n".join(lines) + "\r\n").encode("cp932")
+    at = data.index(b"\n", len(data) * 3 // 4) + 1
+    return data[:at] + trouble + data[at:]
+
+
+@pytest.mark.parametrize("trouble", [b"", b"\r\n", b'292095,M1,"a"b,,,,34.5,135.7\r\n', b"292095,M1\r\n",
+                                     "292095,M1,生駒,,,,34.5,135.7\r\n".encode("cp932").replace(b"\x90", b"\x85")],
+                         ids=["clean", "a blank line", "a stray quote", "a short row", "not CP932"])
+def test_a_cp932_file_of_many_pieces_gets_the_row_pass_report(monkeypatch, trouble):
+    """CP932 pieces are read and converted one ahead, in a thread of their own: the findings of
+    every piece, in order; and a file the fast pass gives up on half-way (its thread has read on)
+    is read again from the start by the row pass."""
+    monkeypatch.setattr(fast, "CHUNK", 1 << 12)
+    monkeypatch.setattr(fast, "PIECE", 1 << 13)
+    monkeypatch.setattr(fast, "SLICE", 1 << 10)
+    monkeypatch.setattr(engine, "FAST_FROM", 0)
+    data, standard = _cp932_file(2_000, trouble), standard_dataset("10")
+    assert len(data) > 20 * fast.PIECE
+    reference = _row_pass(data, standard)
+    assert reference.counts["latitude_range"] == 2_000 // 37 and reference.file["encoding"] == "cp932"
+    assert (fast.check_fast(io.BytesIO(data), standard, 10_000) is not None) == (not trouble)
+    assert check_csv(io.BytesIO(data), standard, max_issues=10_000).to_dict() == reference.to_dict()
+
+
 PLANS = column_plans(arrow_clean.nominator)  # (name, cell required, check, arrow nominator)
 
 

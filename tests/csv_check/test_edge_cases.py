@@ -72,18 +72,19 @@ def _peak_memory_checking(path):
     return report, peak
 
 
-def _write_rows(path, count):
-    with open(path, "w", encoding="utf-8", newline="") as f:
+def _write_rows(path, count, encoding="utf-8"):
+    with open(path, "w", encoding=encoding, newline="") as f:
         f.write(HEADER)
         for i in range(count):
             f.write(f"292095,S{i},生駒市役所,34.691740,135.700610\r\n")
 
 
-@pytest.mark.parametrize("engine", ["row pass", "fast pass"])
+@pytest.mark.parametrize("engine", ["row pass", "fast pass", "fast pass, CP932"])
 def test_memory_stays_bounded_whatever_the_file_size(tmp_path, monkeypatch, engine):
     """Both passes: the row pass holds a batch of rows, the fast pass a piece of the file (here
-    made smaller than its 4 MiB, so that four times the rows are several pieces), and the memory
-    arrow takes for the piece's columns is bounded by it too."""
+    made smaller than its 2 MiB, so that four times the rows are several pieces; of a CP932 file,
+    also the next piece, converted ahead), and the memory arrow takes for the piece's columns is
+    bounded by it too."""
     import pyarrow as pa
     from ckanext.ikoma.csv_check import engine as engine_module, fast
 
@@ -93,9 +94,11 @@ def test_memory_stays_bounded_whatever_the_file_size(tmp_path, monkeypatch, engi
         monkeypatch.setattr(engine_module, "FAST_FROM", 0)
         monkeypatch.setattr(fast, "CHUNK", 1 << 16)
         monkeypatch.setattr(fast, "PIECE", 1 << 18)
+        monkeypatch.setattr(fast, "SLICE", 1 << 15)
     small, large = tmp_path / "small.csv", tmp_path / "large.csv"
-    _write_rows(small, 40_000)
-    _write_rows(large, 160_000)
+    encoding = "cp932" if "CP932" in engine else "utf-8"
+    _write_rows(small, 40_000, encoding)
+    _write_rows(large, 160_000, encoding)
     pools = []
     for path in (small, large):
         pools.append(pa.proxy_memory_pool(pa.default_memory_pool()))
@@ -110,11 +113,13 @@ def test_memory_stays_bounded_whatever_the_file_size(tmp_path, monkeypatch, engi
         else:
             large_report, large_peak = report, peak
     assert (small_report.file["rows"], large_report.file["rows"]) == (40_000, 160_000)
-    assert all(code.startswith("csv_missing_") for code in large_report.counts)  # every cell passed
+    # every cell passed (a CP932 file has the warning that names the fix, UTF-8)
+    assert all(code.startswith("csv_missing_") or code == "csv_encoding_not_utf8" for code in large_report.counts)
     # Four times the file, not four times the memory (a loaded file would grow with it).
     assert large_peak < small_peak * 1.5 + 256 * 1024, (small_peak, large_peak)
     small_arrow, large_arrow = (pool.max_memory() for pool in pools)
     assert large_arrow < small_arrow * 1.5 + 256 * 1024, (small_arrow, large_arrow)
-    if engine == "fast pass":
+    assert large_report.file["encoding"] == encoding
+    if engine != "row pass":
         assert small_arrow > 0  # arrow did read the file
     assert large_peak < os.path.getsize(large) / 4

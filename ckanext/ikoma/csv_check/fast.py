@@ -1,6 +1,7 @@
 """The fast pass (issue #15): one pass over the file in pieces of whole lines, each piece split into
 rows by pyarrow's CSV reader and its columns checked by pyarrow.compute (arrow_clean.py), the cells
-it nominates checked one by one exactly as the row pass does (rows.py).
+it nominates checked one by one exactly as the row pass does (rows.py). A CP932 file's pieces are
+converted to UTF-8 one ahead, in a second thread.
 
 It reports only what it knows to be the row pass's report, and gives up (returns None; engine.py
 then runs the encoding pass and the row pass as before) on anything else: a file that is not
@@ -15,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import re
+import threading
 from typing import BinaryIO, Iterator, Optional
 
 import pyarrow as pa
@@ -38,6 +40,8 @@ assert CHUNK <= MAX_CELL
 # Bytes checked at a time: each call into pyarrow has a cost of its own, so fewer, larger pieces;
 # the memory held is bounded by it whatever the file's size (4 MiB: 30 MiB more RSS, no faster)
 PIECE = 2 * CHUNK
+# Bytes of CP932 converted at a time (see _from_cp932).
+SLICE = 1 << 18
 # A column whose first piece has at most one distinct value in this many cells is checked by value
 # (pyarrow's hash of each cell costs less than a regex over it), the others by their regex.
 REPEATING = 8
@@ -113,19 +117,77 @@ def _blank_line(piece, start: int, end: int) -> bool:
         piece.find(pair, start, end) >= 0 for pair in (b"\n\n", b"\r\r", b"\n\r"))
 
 
-def _utf8(piece, cp932: bool, start: int, end: int):
-    """The bytes from `start` to `end` in UTF-8: new bytes from CP932, else the piece itself."""
-    if cp932:
-        try:
-            return str(memoryview(piece)[start:end], "cp932").encode("utf-8")
-        except UnicodeDecodeError:
-            raise Fallback("not CP932 throughout") from None
+def _valid_utf8(piece, start: int, end: int) -> None:
+    """Fallback unless the bytes from `start` to `end` are UTF-8 throughout."""
     offsets = pa.array([start, end], pa.int64()).buffers()[1]
     try:  # the piece as one text cell: arrow's full validation checks its UTF-8, in C
         pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, pa.py_buffer(piece)]).validate(full=True)
     except pa.ArrowInvalid:
         raise Fallback("not UTF-8 throughout") from None
-    return piece
+
+
+def _from_cp932(piece, start: int, end: int) -> bytes:
+    """The bytes from `start` to `end`, CP932, as new UTF-8 bytes. Converted a slice of whole lines
+    at a time (an LF is never part of a CP932 character): CPython's codecs hold the GIL for the
+    whole of each call, and the checking thread waits for it after each of its pyarrow calls."""
+    view, parts = memoryview(piece), []
+    try:
+        while start < end:
+            cut = piece.find(b"\n", start + SLICE, end) + 1 or end
+            parts.append(str(view[start:cut], "cp932").encode("utf-8"))
+            start = cut
+    except UnicodeDecodeError:
+        raise Fallback("not CP932 throughout") from None
+    return b"".join(parts)
+
+
+class _Ahead(threading.Thread):
+    """The next piece read and converted in a thread of its own (see _utf8_pieces)."""
+
+    def __init__(self, pieces: Iterator[tuple[bytearray, int]], start: int):
+        super().__init__(daemon=True)
+        self.pieces, self.start_at, self.piece, self.error = pieces, start, None, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            read = next(self.pieces, None)
+            if read is not None:
+                self.piece = _from_cp932(read[0], self.start_at, read[1]), read[1]
+        except BaseException as e:  # Fallback, or the stream's own error: raised in the caller
+            self.error = e
+
+    def result(self) -> Optional[tuple[bytes, int]]:
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self.piece
+
+
+def _utf8_pieces(stream: BinaryIO, first: bytes, start: int, cp932: bool) -> Iterator[tuple]:
+    """The file from `start` in `first` as (UTF-8 piece, start, end, bytes of the file it holds)."""
+    pieces = _pieces(stream, first)
+    if not cp932:
+        for piece, end in pieces:
+            _valid_utf8(piece, start, end)
+            yield piece, start, end, end
+            start = 0
+        return
+    # CP932: converting a piece is CPython's work, under the GIL (a third of the check's CPU time);
+    # checking one is mostly pyarrow's, which releases it. So piece n+1 is read and converted in a
+    # thread while piece n is checked, the two overlapping in part on two cores (each thread also
+    # waits for the GIL the other holds: bench/README.md). The converted piece is a copy, so the
+    # next piece is read into the buffer only after it is made.
+    ahead = _Ahead(pieces, start)
+    try:
+        while True:
+            done = ahead.result()
+            if done is None:
+                return
+            ahead = _Ahead(pieces, 0)
+            yield done[0], 0, len(done[0]), done[1]
+    finally:
+        ahead.join()  # the thread reads the caller's stream: done with it before the row pass reads it
 
 
 def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
@@ -139,7 +201,7 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
         raise Fallback("no line break in the first chunk")
     bom = first.startswith(codecs.BOM_UTF8)
     try:
-        _utf8(first, False, 0, first.rfind(b"\n") + 1)
+        _valid_utf8(first, 0, first.rfind(b"\n") + 1)
         encoding = "utf-8-sig" if bom else "utf-8"
     except Fallback:
         if bom:
@@ -160,11 +222,14 @@ def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
     plan = _plan(header, _report_header(header, standard, report))
     options = _options(len(header), delimiter, plan)
 
-    size, rows, start, regular = 0, 0, header_end, _regular_line(delimiter)
-    for piece, end in _pieces(stream, first):
-        size += end
-        rows += _check_piece(piece, start, end, encoding == "cp932", regular, options, plan, report, rows)
-        start = 0
+    size, rows, regular = 0, 0, _regular_line(delimiter)
+    pieces = _utf8_pieces(stream, first, header_end, encoding == "cp932")
+    try:
+        for piece, start, end, read in pieces:
+            size += read
+            rows += _check_piece(piece, start, end, regular, options, plan, report, rows)
+    finally:
+        pieces.close()  # on a Fallback too: its reading thread is done with the stream
     report.file["bytes"] = size
     report.rows = report.file["rows"] = rows
     if rows == 0:
@@ -226,17 +291,11 @@ def _options(width: int, delimiter: str, plan: list[list]) -> tuple:
                                 null_values=[], check_utf8=False))
 
 
-def _check_piece(piece: bytearray, start: int, end: int, cp932: bool, regular, options, plan, report: Report,
-                 before: int) -> int:
+def _check_piece(piece, start: int, end: int, regular, options, plan, report: Report, before: int) -> int:
     """Check the rows of the piece's bytes from `start` to `end` (`before` rows came before
     them); return how many rows they hold."""
     if start >= end:
         return 0
-    if cp932:
-        piece = _utf8(piece, cp932, start, end)
-        start, end = 0, len(piece)
-    else:
-        _utf8(piece, cp932, start, end)
     if piece.find(b'"', start, end) >= 0:
         _check_quotes(piece, start, end, regular)
     try:
