@@ -27,6 +27,8 @@ def test_the_version_choice_matches_the_model_of_the_installed_ckan():
 def test_no_module_but_compat_names_the_extras_models_ckan_2_12_removed():
     offenders = []
     for directory, _, files in os.walk(PACKAGE_ROOT):
+        if os.path.relpath(directory, PACKAGE_ROOT).startswith("migration"):
+            continue  # migrations name the tables the database has (0007 looks which before it acts)
         for name in files:
             path = os.path.join(directory, name)
             if name.endswith(".py") and path != os.path.abspath(compat.__file__):
