@@ -34,8 +34,8 @@ from ckanext.ikoma.harvesters import indexing
 from ckanext.ikoma.harvesters.gather import Gather
 from ckanext.ikoma.harvesters.mapping import Harvested, dataset_name, fill_contact
 from ckanext.ikoma.harvesters.records import add_warnings, bilingual, error_text
-from ckanext.ikoma.harvesters.store import (  # noqa: F401 (find_holders, prune_history: used by cli and tests)
-    add_extra, edited_locally, find_holders, holder_of, keep_resource_ids, kept_elsewhere, leave_out_invalid, make_current,
+from ckanext.ikoma.harvesters.store import (
+    add_extra, edited_locally, holder_of, keep_resource_ids, kept_elsewhere, leave_out_invalid, make_current,
     neighbour_roles, now, organization_for, prune_history, validation_messages,
 )
 from ckanext.ikoma.profiles import installed_profiles
@@ -169,11 +169,15 @@ class IkomaDCATHarvester(HarvesterBase):
     def _import(self, harvest_object, source, config: SourceConfig, harvested: Harvested, restarts: int = 0):
         job_id = harvest_object.harvest_job_id
         holder = holder_of(harvested.identity)  # locked until this dataset's commit or rollback
+        locked_in = model.Session().get_transaction()
 
         def written_meanwhile() -> bool:
             """Whether another consumer wrote the identity while this transaction had let go of its
-            lock (an organization created and committed, or CKAN's rollback of a refused value)."""
-            return restarts < 2 and holder_of(harvested.identity) != holder
+            lock (an organization created and committed, or CKAN's rollback of a refused value);
+            read again only then, not for every dataset."""
+            if restarts >= 2 or model.Session().get_transaction() is locked_in:
+                return False
+            return holder_of(harvested.identity) != holder
 
         role = self._once_per_job(job_id, "role", lambda: self._role(source, config)) if holder else None
         if kept_elsewhere(holder, source.id, role, lambda other: self._once_per_job(
