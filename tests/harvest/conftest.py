@@ -34,7 +34,23 @@ def start_consumers(log_dir, fetch_consumers: int = 1) -> list:
     for number, kind in enumerate(["gather-consumer"] + ["fetch-consumer"] * fetch_consumers):
         log = open(log_dir / f"{kind}-{number}.log", "wb")
         processes.append(subprocess.Popen([CKAN, "-c", ini, "harvester", kind], stdout=log, stderr=subprocess.STDOUT))
+    wait_until_listening(processes)
     return processes
+
+
+def wait_until_listening(processes: list, timeout: float = 120) -> None:
+    """Until every consumer waits on its Redis queue. A CKAN process creates the site user while it
+    starts (ckan/config/environment.py); one still starting while a test resets the database and
+    creates users itself collides with it on the user's unique name (seen once in CI)."""
+    from ckanext.harvest.queue import get_connection_redis
+
+    redis = get_connection_redis()
+    db = redis.connection_pool.connection_kwargs.get("db", 0)
+    deadline = time.monotonic() + timeout
+    while sum(1 for c in redis.client_list() if int(c["db"]) == db and c["cmd"] == "blpop") < len(processes):
+        assert all(p.poll() is None for p in processes), "a harvest consumer died while starting"
+        assert time.monotonic() < deadline, "the harvest consumers did not start listening"
+        time.sleep(0.2)
 
 
 def stop_consumers(processes: list) -> None:

@@ -25,6 +25,7 @@ from ckanext.harvest import queue
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject
 
 from catalog_factory import dataset, write_catalog
+from conftest import wait_until_listening
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index")
 
@@ -38,6 +39,7 @@ def gather_consumer_only():
     subprocess.run([CKAN, "-c", ini, "harvester", "purge-queues"], capture_output=True, check=False)
     process = subprocess.Popen([CKAN, "-c", ini, "harvester", "gather-consumer"], stdout=subprocess.DEVNULL,
                                stderr=subprocess.DEVNULL)
+    wait_until_listening([process])
     yield process
     process.terminate()
     process.wait(timeout=30)
