@@ -111,22 +111,42 @@ def _cp932_file(rows: int, trouble: bytes = b"") -> bytes:
     return data[:at] + trouble + data[at:]
 
 
-@pytest.mark.parametrize("trouble", [b"", b"\r\n", b'292095,M1,"a"b,,,,34.5,135.7\r\n', b"292095,M1\r\n",
-                                     "292095,M1,生駒,,,,34.5,135.7\r\n".encode("cp932").replace(b"\x90", b"\x85")],
-                         ids=["clean", "a blank line", "a stray quote", "a short row", "not CP932"])
-def test_a_cp932_file_of_many_pieces_gets_the_row_pass_report(monkeypatch, trouble):
-    """CP932 pieces are read and converted one ahead, in a thread of their own: the findings of
-    every piece, in order; and a file the fast pass gives up on half-way (its thread has read on)
-    is read again from the start by the row pass."""
-    monkeypatch.setattr(fast, "CHUNK", 1 << 12)
-    monkeypatch.setattr(fast, "PIECE", 1 << 13)
+TROUBLE = {  # a line three quarters of the way in: (its bytes, whether the fast pass keeps the file)
+    "clean": (b"", True),
+    "a blank line": (b"\r\n", False),
+    "a stray quote": (b'292095,M1,"a"b,,,,34.5,135.7\r\n', False),
+    "a short row": (b"292095,M1\r\n", False),
+    "not CP932": ("292095,M1,生駒,,,,34.5,135.7\r\n".encode("cp932").replace(b"\x90", b"\x85"), False),
+    # bytes CPython's cp932 reads (U+0080 and private-use characters) and glibc's iconv refuses
+    "0x80 0xA0 0xFD": (b"292095,M1,\x80\xa0\xfd\xfe\xff,,,,34.5,135.7\r\n", True),
+    # half-width katakana: three UTF-8 bytes for each CP932 byte
+    "half-width kana": ("292095,M1,生駒,{},,,34.5,135.7\r\n".format("ｲｺﾏｼ" * 2000).encode("cp932"), True),
+}
+
+
+@pytest.mark.parametrize("converter", ["iconv", "CPython"])
+@pytest.mark.parametrize("trouble", TROUBLE)
+def test_a_cp932_file_of_many_pieces_gets_the_row_pass_report(monkeypatch, trouble, converter):
+    """CP932 pieces are read and converted one ahead, in a thread of their own (by iconv where it
+    reads CP932 as CPython does, else by CPython): the findings of every piece, in order; and a file
+    the fast pass gives up on half-way (its thread has read on) is read again from the start by
+    the row pass."""
+    from ckanext.ikoma.csv_check import cp932
+
+    monkeypatch.setattr(fast, "CHUNK", 1 << 14)
+    monkeypatch.setattr(fast, "PIECE", 1 << 14)
     monkeypatch.setattr(fast, "SLICE", 1 << 10)
     monkeypatch.setattr(engine, "FAST_FROM", 0)
-    data, standard = _cp932_file(2_000, trouble), standard_dataset("10")
-    assert len(data) > 20 * fast.PIECE
+    if converter == "CPython":
+        monkeypatch.setattr(fast, "cp932_converter", lambda: None)
+    else:
+        assert cp932.converter() is not None  # glibc's iconv, compared with CPython in test_cp932.py
+    line, kept = TROUBLE[trouble]
+    data, standard = _cp932_file(2_000, line), standard_dataset("10")
+    assert len(data) > 10 * fast.PIECE
     reference = _row_pass(data, standard)
     assert reference.counts["latitude_range"] == 2_000 // 37 and reference.file["encoding"] == "cp932"
-    assert (fast.check_fast(io.BytesIO(data), standard, 10_000) is not None) == (not trouble)
+    assert (fast.check_fast(io.BytesIO(data), standard, 10_000) is not None) == kept
     assert check_csv(io.BytesIO(data), standard, max_issues=10_000).to_dict() == reference.to_dict()
 
 

@@ -1,8 +1,6 @@
 """The checker on real files in the formats Japanese portals publish (tests/data/make_files.py)."""
 import json
 
-import pytest
-
 from ckanext.ikoma.csv_check import check_csv
 from ckanext.ikoma.standards import standard_dataset
 

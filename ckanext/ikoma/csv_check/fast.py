@@ -1,7 +1,8 @@
 """The fast pass (issue #15): one pass over the file in pieces of whole lines, each piece split into
 rows by pyarrow's CSV reader and its columns checked by pyarrow.compute (arrow_clean.py), the cells
 it nominates checked one by one exactly as the row pass does (rows.py). A CP932 file's pieces are
-converted to UTF-8 one ahead, in a second thread.
+converted to UTF-8 one ahead, in a second thread (by the C library's iconv where it reads CP932 as
+CPython does, cp932.py).
 
 It reports only what it knows to be the row pass's report, and gives up (returns None; engine.py
 then runs the encoding pass and the row pass as before) on anything else: a file that is not
@@ -23,6 +24,7 @@ import pyarrow as pa
 import pyarrow.csv as pcsv
 
 from ckanext.ikoma.csv_check import arrow_clean
+from ckanext.ikoma.csv_check.cp932 import converter as cp932_converter
 from ckanext.ikoma.csv_check.arrow_clean import fn, is_in, positions
 from ckanext.ikoma.csv_check.encoding import ZIP_MAGIC
 from ckanext.ikoma.csv_check.engine import (ENCODING_NAMES, MAX_CELL, WHOLE_FILE_ERRORS, _report_header,
@@ -126,38 +128,40 @@ def _valid_utf8(piece, start: int, end: int) -> None:
         raise Fallback("not UTF-8 throughout") from None
 
 
-def _from_cp932(piece, start: int, end: int) -> bytes:
-    """The bytes from `start` to `end`, CP932, as new UTF-8 bytes. Converted a slice of whole lines
-    at a time (an LF is never part of a CP932 character): CPython's codecs hold the GIL for the
-    whole of each call, and the checking thread waits for it after each of its pyarrow calls."""
+def _from_cp932(piece, start: int, end: int) -> tuple[bytes, int]:
+    """The bytes from `start` to `end`, CP932, as new UTF-8 bytes (and their length), by CPython's
+    codecs. Converted a
+    slice of whole lines at a time (an LF is never part of a CP932 character): they hold the GIL
+    for the whole of each call, and the checking thread waits for it after each of its pyarrow
+    calls."""
     view, parts = memoryview(piece), []
-    try:
-        while start < end:
-            cut = piece.find(b"\n", start + SLICE, end) + 1 or end
-            parts.append(str(view[start:cut], "cp932").encode("utf-8"))
-            start = cut
-    except UnicodeDecodeError:
-        raise Fallback("not CP932 throughout") from None
-    return b"".join(parts)
+    while start < end:
+        cut = piece.find(b"\n", start + SLICE, end) + 1 or end
+        parts.append(str(view[start:cut], "cp932").encode("utf-8"))
+        start = cut
+    made = b"".join(parts)
+    return made, len(made)
 
 
 class _Ahead(threading.Thread):
     """The next piece read and converted in a thread of its own (see _utf8_pieces)."""
 
-    def __init__(self, pieces: Iterator[tuple[bytearray, int]], start: int):
+    def __init__(self, pieces: Iterator[tuple[bytearray, int]], start: int, convert):
         super().__init__(daemon=True)
-        self.pieces, self.start_at, self.piece, self.error = pieces, start, None, None
+        self.pieces, self.start_at, self.convert, self.piece, self.error = pieces, start, convert, None, None
         self.start()
 
     def run(self) -> None:
         try:
             read = next(self.pieces, None)
             if read is not None:
-                self.piece = _from_cp932(read[0], self.start_at, read[1]), read[1]
+                self.piece = self.convert(read[0], self.start_at, read[1]), read[1]
+        except UnicodeDecodeError:
+            self.error = Fallback("not CP932 throughout")
         except BaseException as e:  # Fallback, or the stream's own error: raised in the caller
             self.error = e
 
-    def result(self) -> Optional[tuple[bytes, int]]:
+    def result(self) -> Optional[tuple[tuple, int]]:
         self.join()
         if self.error is not None:
             raise self.error
@@ -173,21 +177,26 @@ def _utf8_pieces(stream: BinaryIO, first: bytes, start: int, cp932: bool) -> Ite
             yield piece, start, end, end
             start = 0
         return
-    # CP932: converting a piece is CPython's work, under the GIL (a third of the check's CPU time);
-    # checking one is mostly pyarrow's, which releases it. So piece n+1 is read and converted in a
-    # thread while piece n is checked, the two overlapping in part on two cores (each thread also
-    # waits for the GIL the other holds: bench/README.md). The converted piece is a copy, so the
-    # next piece is read into the buffer only after it is made.
-    ahead = _Ahead(pieces, start)
+    # CP932: piece n+1 is read and converted in a thread while piece n is checked (pyarrow lets the
+    # GIL go while it splits and checks). Converted by the C library's iconv where it reads CP932 as
+    # CPython does (cp932.py), which lets the GIL go too, so the two run on two cores; else by
+    # CPython's codecs, which hold it, a slice at a time (bench/README.md). The converted piece is
+    # a copy, so the next piece is read into the buffer only after it is made.
+    iconv = cp932_converter()
+    convert = iconv.convert if iconv is not None else _from_cp932
+    ahead = _Ahead(pieces, start, convert)
     try:
         while True:
             done = ahead.result()
             if done is None:
                 return
-            ahead = _Ahead(pieces, 0)
-            yield done[0], 0, len(done[0]), done[1]
+            ahead = _Ahead(pieces, 0, convert)
+            (piece, length), read = done
+            yield piece, 0, length, read
     finally:
         ahead.join()  # the thread reads the caller's stream: done with it before the row pass reads it
+        if iconv is not None:
+            iconv.close()
 
 
 def _check(stream: BinaryIO, standard, max_issues: int) -> Report:
