@@ -1,5 +1,4 @@
 """The catalog Ikoma serves conforms to its own SHACL shapes; `check-catalog` reads any catalog."""
-import os
 
 from rdflib import Graph
 

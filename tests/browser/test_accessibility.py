@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-from selenium.webdriver.common.by import By
 
 from test_curator_form import curator, log_in, press, type_into  # noqa: F401
 

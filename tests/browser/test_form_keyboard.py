@@ -6,7 +6,6 @@ import os
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from test_curator_form import curator, full_page_screenshot, log_in, press, type_into  # noqa: F401

@@ -11,7 +11,6 @@ import pytest
 
 import ckan.model as model
 from ckan.lib import search
-from ckan.tests.helpers import call_action
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestObjectError, HarvestSource
 
 from hosts import NEIGHBOUR_HOST

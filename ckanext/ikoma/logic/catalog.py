@@ -24,7 +24,7 @@ from ckanext.dcat.processors import RDFSerializer
 from ckanext.dcat.utils import dataset_uri
 
 from ckanext.ikoma.logic.catalog_query import (  # noqa: F401 (FORMATS and errors re-exported for views)
-    DEFAULT_LIMIT, FORMATS, CatalogRequestError, PageQuery, encode_cursor, solr_phrase,
+    FORMATS, CatalogRequestError, PageQuery, encode_cursor, solr_phrase,
 )
 from ckanext.ikoma.profiles import installed_profiles
 from ckanext.ikoma.profiles.publishable import drop_unpublishable_iris

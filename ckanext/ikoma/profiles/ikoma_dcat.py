@@ -33,7 +33,7 @@ from ckanext.ikoma.profiles.base import (  # noqa: F401 (standard_dataset_url, l
     EN, IANA_CHARSETS, IANA_MEDIA_TYPES, IKOMA, JA, _date_literal, lg_code_url, standard_dataset_url,
 )
 from ckanext.ikoma.profiles.publishable import drop_unpublishable_iris, with_publishable_uris
-from ckanext.ikoma.profiles.reading import IKOMA_FIELDS, IkomaDCATReading  # noqa: F401
+from ckanext.ikoma.profiles.reading import IkomaDCATReading
 
 
 class IkomaDCATProfile(IkomaDCATReading, EuropeanDCATAP3Profile):
