@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 
 import pytest
 
@@ -85,6 +86,29 @@ def test_the_page_shows_the_figures_and_no_private_dataset(app, region):
     assert "非公開" not in page and "secret" not in page
     assert "<svg" not in page or 'role="img"' in page
     assert "平群町" in page
+
+
+def test_the_page_lists_the_first_undeclared_datasets_and_the_download_all(app, region, create_dataset,
+                                                                            monkeypatch):
+    # a hub holds tens of thousands of them: reading and linking each made the page take seconds
+    from ckanext.ikoma.region import coverage
+
+    create_dataset(name="aed-undeclared", title="AED設置箇所一覧（旧）", conforms_to="")
+    monkeypatch.setattr(coverage, "UNDECLARED_ON_PAGE", 1)
+    page = app.get("/region/").get_data(as_text=True)
+    listed = re.search(r'<ul class="ikoma-undeclared">(.*?)</ul>', page, re.S).group(1)
+    assert listed.count("<li>") == 1 and "aed-undeclared" in listed  # by name: aed-… before toilets-…
+    more = re.search(r'<p class="ikoma-undeclared-more">([^<]*)</p>', page).group(1)
+    assert re.findall(r"\d+", more) == ["1"]
+    assert [d["name"] for d in call_action("ikoma_coverage_show")["probably_undeclared"]] == [
+        "aed-undeclared", "toilets-undeclared"]
+    downloaded = app.get("/region/coverage.json").json
+    assert len(downloaded["probably_undeclared"]) == 2
+
+
+def test_the_page_says_nothing_more_when_all_undeclared_are_listed(app, region):
+    page = app.get("/region/").get_data(as_text=True)
+    assert "toilets-undeclared" in page and "ikoma-undeclared-more" not in page
 
 
 def test_csv_downloads_open_as_utf8_with_the_same_numbers(app, region):

@@ -4,6 +4,7 @@ harvested), never guessed from tags or titles. One search query reads every decl
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Optional
 
 import ckan.model as model
 import ckan.plugins.toolkit as toolkit
@@ -14,6 +15,10 @@ from ckanext.ikoma.logic.validation import conformance_scores
 from ckanext.ikoma.standards import standard_datasets
 
 PAGE = 500
+# the region page lists this many of the probably-standard datasets that declare nothing: a hub
+# holds tens of thousands (reading and linking each made the page take seconds, cold and warm);
+# the JSON download and ikoma_coverage_show list them all
+UNDECLARED_ON_PAGE = 50
 
 
 @dataclass
@@ -34,6 +39,7 @@ class Coverage:
     standards: list[tuple[str, str, str]]  # (number, name ja, name en)
     rows: list[Row]
     undeclared: list[dict] = field(default_factory=list)  # {number, name, title, organization}: "probably NN"
+    more_undeclared: bool = False  # the list was cut at a limit, and more follow
 
     def column_totals(self) -> dict[str, int]:
         return {number: sum(1 for row in self.rows if number in row.cells) for number, _, _ in self.standards}
@@ -54,22 +60,23 @@ class Coverage:
 _FIELDS = ["id", "name", "title", "organization", STANDARD, "tags"]
 
 
-def _search(fq: str) -> list[dict]:
-    results, start = [], 0
+def _search(fq: str):
+    """The datasets `fq` finds, page by page (a caller may stop early)."""
+    start = 0
     while True:
         page = toolkit.get_action("package_search")({"ignore_auth": True}, {
             "q": "*:*", "fq": fq, "rows": PAGE, "start": start, "sort": "name asc", "fl": _FIELDS,
             "include_private": False, "include_drafts": False})
-        results.extend(page["results"])
+        yield from page["results"]
         start += PAGE
         if start >= page["count"]:
-            return results
+            return
 
 
-def probably_undeclared(standards, titles: dict[str, str]) -> list[dict]:
+def probably_undeclared(standards, titles: dict[str, str], limit: Optional[int] = None) -> list[dict]:
     """Datasets that carry a standard dataset's tag or name (as BODIK guesses) but declare none:
-    a curator should set conforms_to. One search for all standards; `titles`: organization name ->
-    title."""
+    a curator should set conforms_to. One search for all standards, read until `limit` are found;
+    `titles`: organization name -> title."""
     def phrase(text: str) -> str:
         return '"' + solr_phrase(text) + '"'
 
@@ -82,16 +89,19 @@ def probably_undeclared(standards, titles: dict[str, str]) -> list[dict]:
         if number:
             found.append({"number": number, "name": dataset["name"], "title": title,
                           "organization": titles.get(dataset.get("organization") or "", "")})
+            if limit is not None and len(found) >= limit:
+                break
     return found
 
 
-def coverage() -> Coverage:
+def coverage(undeclared_limit: Optional[int] = None) -> Coverage:
+    """The matrix; with `undeclared_limit`, only that many undeclared datasets (the page's)."""
     standards = [(d.number, d.name_ja, d.name_en) for d in standard_datasets().values()]
     known = {n for n, _, _ in standards}
     organizations = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active").order_by(model.Group.title).all()
     rows = {g.name: Row(g.id, g.name, g.title or g.name) for g in organizations}
-    declaring = _search(f"+dataset_type:dataset +{STANDARD}:[* TO *]")
+    declaring = list(_search(f"+dataset_type:dataset +{STANDARD}:[* TO *]"))
     scores = conformance_scores([d["id"] for d in declaring])
     for dataset in declaring:
         row = rows.get(dataset.get("organization") or "")
@@ -99,5 +109,8 @@ def coverage() -> Coverage:
         if row is not None and number in known:
             row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or "",
                                                      "score": scores.get(dataset["id"])})
+    undeclared = probably_undeclared(list(standard_datasets().values()), {r.name: r.title for r in rows.values()},
+                                     None if undeclared_limit is None else undeclared_limit + 1)
+    more = undeclared_limit is not None and len(undeclared) > undeclared_limit
     return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)),
-                    probably_undeclared(list(standard_datasets().values()), {r.name: r.title for r in rows.values()}))
+                    undeclared[:undeclared_limit] if more else undeclared, more)

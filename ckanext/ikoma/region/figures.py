@@ -62,9 +62,17 @@ def kpi():
 
 
 def coverage():
+    """The matrix with every undeclared dataset (downloads, the action)."""
     from ckanext.ikoma.region.coverage import coverage as compute
 
     return _cached("coverage", compute)
+
+
+def coverage_for_page():
+    """The matrix with the first undeclared datasets only (the region page)."""
+    from ckanext.ikoma.region import coverage as module
+
+    return _cached("coverage-page", lambda: module.coverage(module.UNDECLARED_ON_PAGE))
 
 
 def quality() -> QualityFigures:

@@ -32,7 +32,7 @@ def index():
 
     kpi, quality = figures.kpi(), figures.quality()
     return toolkit.render("ikoma/region/index.html", {
-        "kpi": kpi, "chart": _kpi_chart(kpi) if kpi.months else "", "coverage": figures.coverage(),
+        "kpi": kpi, "chart": _kpi_chart(kpi) if kpi.months else "", "coverage": figures.coverage_for_page(),
         "quality": {"region": quality.region, "organizations": quality.organizations,
                     "shares": quality.shares, "indicators": indicators()}})
 
