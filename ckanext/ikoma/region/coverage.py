@@ -94,13 +94,18 @@ def probably_undeclared(standards, titles: dict[str, str], limit: Optional[int] 
     return found
 
 
-def coverage(undeclared_limit: Optional[int] = None) -> Coverage:
-    """The matrix; with `undeclared_limit`, only that many undeclared datasets (the page's)."""
-    standards = [(d.number, d.name_ja, d.name_en) for d in standard_datasets().values()]
-    known = {n for n, _, _ in standards}
+def _organization_rows() -> dict[str, Row]:
     organizations = model.Session.query(model.Group).filter(
         model.Group.is_organization.is_(True), model.Group.state == "active").order_by(model.Group.title).all()
-    rows = {g.name: Row(g.id, g.name, g.title or g.name) for g in organizations}
+    return {g.name: Row(g.id, g.name, g.title or g.name) for g in organizations}
+
+
+def matrix() -> Coverage:
+    """Organizations × standard datasets, from what datasets declare; without the undeclared list
+    (`undeclared`), which the page wants short and the downloads whole."""
+    standards = [(d.number, d.name_ja, d.name_en) for d in standard_datasets().values()]
+    known = {n for n, _, _ in standards}
+    rows = _organization_rows()
     declaring = list(_search(f"+dataset_type:dataset +{STANDARD}:[* TO *]"))
     scores = conformance_scores([d["id"] for d in declaring])
     for dataset in declaring:
@@ -109,8 +114,14 @@ def coverage(undeclared_limit: Optional[int] = None) -> Coverage:
         if row is not None and number in known:
             row.cells.setdefault(number, []).append({"name": dataset["name"], "title": dataset.get("title") or "",
                                                      "score": scores.get(dataset["id"])})
-    undeclared = probably_undeclared(list(standard_datasets().values()), {r.name: r.title for r in rows.values()},
-                                     None if undeclared_limit is None else undeclared_limit + 1)
-    more = undeclared_limit is not None and len(undeclared) > undeclared_limit
-    return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)),
-                    undeclared[:undeclared_limit] if more else undeclared, more)
+    return Coverage(standards, sorted(rows.values(), key=lambda r: (-r.covered, r.title)))
+
+
+def undeclared(limit: Optional[int] = None) -> tuple[list[dict], bool]:
+    """The probably-standard datasets that declare nothing: all of them, or the first `limit` (the
+    page's); and whether more follow."""
+    titles = {r.name: r.title for r in _organization_rows().values()}
+    found = probably_undeclared(list(standard_datasets().values()), titles, None if limit is None else limit + 1)
+    if limit is not None and len(found) > limit:
+        return found[:limit], True
+    return found, False

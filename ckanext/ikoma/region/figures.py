@@ -6,6 +6,7 @@ region generation, which the daily snapshot, the nightly scoring and each finish
 An hour's expiry bounds what a missed change could cost."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import pickle
 from dataclasses import dataclass
@@ -61,18 +62,22 @@ def kpi():
     return _cached("kpi", compute)
 
 
-def coverage():
-    """The matrix with every undeclared dataset (downloads, the action)."""
-    from ckanext.ikoma.region.coverage import coverage as compute
+def coverage(undeclared_limit: Optional[int] = None):
+    """The matrix with every undeclared dataset (downloads, the action), or the first
+    `undeclared_limit` of them; the matrix is cached once for both."""
+    from ckanext.ikoma.region import coverage as module
 
-    return _cached("coverage", compute)
+    matrix = _cached("coverage", module.matrix)
+    listed, more = _cached(f"undeclared-{'all' if undeclared_limit is None else undeclared_limit}",
+                           lambda: module.undeclared(undeclared_limit))
+    return dataclasses.replace(matrix, undeclared=listed, more_undeclared=more)
 
 
 def coverage_for_page():
     """The matrix with the first undeclared datasets only (the region page)."""
     from ckanext.ikoma.region import coverage as module
 
-    return _cached("coverage-page", lambda: module.coverage(module.UNDECLARED_ON_PAGE))
+    return coverage(module.UNDECLARED_ON_PAGE)
 
 
 def quality() -> QualityFigures:
